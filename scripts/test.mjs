@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+// `npm test`: builds, starts what the tests need (a real Kafka broker unless KAFKA_BOOTSTRAP_SERVERS is set), runs every test.
+
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const only = process.argv.slice(2);
+
+function testFiles(dir) {
+  try {
+    return readdirSync(join(root, dir), { recursive: true })
+      .filter((f) => String(f).endsWith('.test.ts'))
+      .map((f) => join(dir, String(f)))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+function run(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+  if (r.error) throw r.error;
+  return r.status ?? 1;
+}
+
+// CLI tests run the built command, so build first.
+if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+
+const files = [...testFiles('src'), ...testFiles('test/integration'), ...testFiles('test/e2e')].filter(
+  (f) => only.length === 0 || only.some((o) => f.includes(o)),
+);
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+
+const env = { ...process.env };
+const hooks = [];
+const needsKafka = files.some((f) => /kafka/i.test(f));
+if (needsKafka && !env.KAFKA_BOOTSTRAP_SERVERS) {
+  const { startBroker } = await import('./kafka/broker.mjs');
+  const broker = await startBroker();
+  env.KAFKA_BOOTSTRAP_SERVERS = broker.bootstrap;
+  hooks.push(() => broker.stop());
+  console.log(`kafka broker for tests at ${broker.bootstrap}`);
+}
+
+let code;
+try {
+  code = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files.map((f) => relative(root, join(root, f)))], env);
+} finally {
+  for (const h of hooks.reverse()) await h();
+}
+process.exit(code);

@@ -1,0 +1,68 @@
+// Opening the embedded DuckDB database and running SQL on it.
+
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DatagenError } from '../errors.js';
+
+export interface Database {
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  readonly conn: DuckDBConnection;
+  /** Runs statements that return nothing. */
+  run(sql: string): Promise<void>;
+  /** Runs a query and returns its rows as objects (numbers as JS numbers where they fit). */
+  all<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  close(): void;
+}
+
+export interface OpenOptions {
+  threads?: number | null;
+  /** Open without creating the file (for read-only commands). */
+  mustExist?: boolean;
+  readOnly?: boolean;
+}
+
+/**
+ * Opens (and creates, with its folder) a DuckDB database file; `:memory:` for an in-memory one.
+ * @example const db = await openDatabase('data/retail.duckdb'); await db.all('select 1 as x');
+ */
+export async function openDatabase(path: string, opts: OpenOptions = {}): Promise<Database> {
+  if (path !== ':memory:' && !opts.readOnly) mkdirSync(dirname(path), { recursive: true });
+  const options: Record<string, string> = {};
+  if (opts.threads) options.threads = String(opts.threads);
+  if (opts.readOnly) options.access_mode = 'READ_ONLY';
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, options);
+  } catch (err) {
+    throw new DatagenError('DB_FAILED', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const conn = await instance.connect();
+  return {
+    path,
+    instance,
+    conn,
+    async run(sql) {
+      await conn.run(sql);
+    },
+    async all<T>(sql: string) {
+      const reader = await conn.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as T[];
+    },
+    close() {
+      conn.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** Quotes an SQL string literal. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** Quotes an SQL identifier. */
+export function sqlIdent(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
