@@ -50,7 +50,18 @@ if (needsKafka && !env.KAFKA_BOOTSTRAP_SERVERS) {
 
 let code;
 try {
-  code = run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files.map((f) => relative(root, join(root, f)))], env);
+  code = run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-reporter=spec',
+      ...files.map((f) => relative(root, join(root, f))),
+    ],
+    env,
+  );
 } finally {
   for (const h of hooks.reverse()) await h();
 }

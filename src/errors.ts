@@ -30,7 +30,11 @@ export class DatagenError extends Error {
   readonly retriable: boolean;
   readonly details?: unknown;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: unknown; retriable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: unknown; retriable?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'DatagenError';
     this.code = code;

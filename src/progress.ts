@@ -14,7 +14,11 @@ const SHOW_AFTER_MS = 1000;
  * A progress bar on stderr, shown once the work has run for a second; silent when stderr is not a terminal.
  * @example const p = progress('customers', 403000); p.update(1000); p.stop();
  */
-export function progress(label: string, total: number, format = '{bar} {percentage}% | {value}/{total} | ETA {eta_formatted}'): Progress {
+export function progress(
+  label: string,
+  total: number,
+  format = '{bar} {percentage}% | {value}/{total} | ETA {eta_formatted}',
+): Progress {
   const stream = process.stderr;
   if (!stream.isTTY) return { update() {}, stop() {} };
   const started = Date.now();

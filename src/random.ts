@@ -10,6 +10,11 @@ function fmix32(h: number): number {
   return h >>> 0;
 }
 
+/** Mixes a 32-bit base with a number: a cheap keyed hash for hot loops (base from hashKey, computed once). */
+export function mix32(base: number, n: number): number {
+  return fmix32(base ^ fmix32((n + 0x9e3779b9) >>> 0));
+}
+
 /** Hashes a key (numbers and strings) into a 32-bit value, order-sensitive. */
 export function hashKey(...parts: readonly (number | string)[]): number {
   let h = 0x9e3779b9;

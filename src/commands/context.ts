@@ -14,7 +14,11 @@ export interface GlobalOptions {
 export function withGlobalOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'config file (YAML or JSON)')
-    .option('--set <key=value>', 'override one config value, e.g. --set volume.stores=12 (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--set <key=value>',
+      'override one config value, e.g. --set volume.stores=12 (repeatable)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--seed <n>', 'random seed (same as --set seed=N)')
     .option('--db <path>', 'DuckDB database file (same as --set database.path=PATH)');
 }

@@ -20,10 +20,16 @@ export function registerExport(program: Command): void {
         throw new DatagenError('CLI_USAGE', `--format: expected parquet or csv; got ${JSON.stringify(opts.format)}`);
       }
       if (opts.partitionBy !== undefined && opts.partitionBy !== 'date') {
-        throw new DatagenError('CLI_USAGE', `--partition-by: only 'date' is supported; got ${JSON.stringify(opts.partitionBy)}`);
+        throw new DatagenError(
+          'CLI_USAGE',
+          `--partition-by: only 'date' is supported; got ${JSON.stringify(opts.partitionBy)}`,
+        );
       }
       if (!existsSync(config.database.path)) {
-        throw new DatagenError('DB_NOT_INITIALISED', `database ${config.database.path} does not exist: run \`retail-datagen master\` first`);
+        throw new DatagenError(
+          'DB_NOT_INITIALISED',
+          `database ${config.database.path} does not exist: run \`retail-datagen master\` first`,
+        );
       }
       const db = await openDatabase(config.database.path, { threads: config.database.threads });
       try {

@@ -9,7 +9,9 @@ export function printMasterSummary(result: MasterResult, path: string): void {
   if (result.unchanged) {
     say(`${path} already holds this world (same seed and config); nothing to do (use --force to rebuild it).`);
   } else {
-    say(`world written to ${path} in ${fmt(result.seconds, 2)} s (${fmt(result.rows / Math.max(result.seconds, 1e-9))} rows/s)`);
+    say(
+      `world written to ${path} in ${fmt(result.seconds, 2)} s (${fmt(result.rows / Math.max(result.seconds, 1e-9))} rows/s)`,
+    );
   }
   for (const [table, n] of Object.entries(result.counts)) say(`  ${table.padEnd(26)} ${fmt(n).padStart(10)}`);
 }

@@ -1,16 +1,18 @@
 // The command-line program: every command registered, and errors mapped to exit codes (2 for bad input).
 
 import { Command, CommanderError } from 'commander';
+import { redactText } from '../config/secret.js';
+import { DatagenError } from '../errors.js';
 import { registerConfig } from './config.js';
 import { registerExport } from './export.js';
 import { registerMaster } from './master.js';
 import { registerStart } from './start.js';
-import { redactText } from '../config/secret.js';
-import { DatagenError } from '../errors.js';
 
 export function buildProgram(): Command {
   const program = new Command('retail-datagen')
-    .description('Synthetic, correlated retail data: a deterministic retail world, its history in DuckDB, and a live event stream.')
+    .description(
+      'Synthetic, correlated retail data: a deterministic retail world, its history in DuckDB, and a live event stream.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -11,7 +11,9 @@ export function registerStart(program: Command): void {
     .description('the demo: generate the default world into the database (if missing) and print a summary')
     .action(async (opts: GlobalOptions) => {
       const { config } = configFrom(opts);
-      say(`retail-datagen: seed ${config.seed}, ${config.volume.stores} stores, ${config.volume.total_customers} customers, database ${config.database.path}`);
+      say(
+        `retail-datagen: seed ${config.seed}, ${config.volume.stores} stores, ${config.volume.total_customers} customers, database ${config.database.path}`,
+      );
       const bar = progress('world', 1);
       const result = await generateMasterAt(config, config.database.path, {
         onProgress: (phase, done, total) => {

@@ -44,16 +44,42 @@ test("the seed's config.example.json format loads unchanged", () => {
   const seedExample = {
     seed: 42,
     volume: {
-      stores: 86, dcs: 20, refrigerated_trucks: 8, non_refrigerated_trucks: 12, total_geographies: 100, total_customers: 403000,
-      total_products: 10000, customers_per_day: 427, items_per_ticket_mean: 8.2, online_orders_per_day: 2500,
-      marketing_impressions_per_day: 10000, dc_initial_inventory_min: 500, dc_initial_inventory_max: 5000,
-      store_initial_inventory_min: 20, store_initial_inventory_max: 200, dc_reorder_point_min: 50, dc_reorder_point_max: 500,
-      store_reorder_point_min: 5, store_reorder_point_max: 50, supplier_refrigerated_trucks: 12, supplier_non_refrigerated_trucks: 18,
-      truck_dc_assignment_rate: 0.85, trucks_per_dc: null,
+      stores: 86,
+      dcs: 20,
+      refrigerated_trucks: 8,
+      non_refrigerated_trucks: 12,
+      total_geographies: 100,
+      total_customers: 403000,
+      total_products: 10000,
+      customers_per_day: 427,
+      items_per_ticket_mean: 8.2,
+      online_orders_per_day: 2500,
+      marketing_impressions_per_day: 10000,
+      dc_initial_inventory_min: 500,
+      dc_initial_inventory_max: 5000,
+      store_initial_inventory_min: 20,
+      store_initial_inventory_max: 200,
+      dc_reorder_point_min: 50,
+      dc_reorder_point_max: 500,
+      store_reorder_point_min: 5,
+      store_reorder_point_max: 50,
+      supplier_refrigerated_trucks: 12,
+      supplier_non_refrigerated_trucks: 18,
+      truck_dc_assignment_rate: 0.85,
+      trucks_per_dc: null,
     },
     realtime: {
-      emit_interval_ms: 500, burst: 100, azure_connection_string: '', max_batch_size: 256, batch_timeout_ms: 1000, retry_attempts: 3,
-      backoff_multiplier: 2.0, circuit_breaker_enabled: true, monitoring_interval: 30, max_buffer_size: 10000, enable_dead_letter_queue: true,
+      emit_interval_ms: 500,
+      burst: 100,
+      azure_connection_string: '',
+      max_batch_size: 256,
+      batch_timeout_ms: 1000,
+      retry_attempts: 3,
+      backoff_multiplier: 2.0,
+      circuit_breaker_enabled: true,
+      monitoring_interval: 30,
+      max_buffer_size: 10000,
+      enable_dead_letter_queue: true,
     },
     paths: { dict: 'data/dictionaries', master: 'data/master', facts: 'data/facts' },
     stream: { hub: 'retail-events' },
@@ -85,7 +111,8 @@ test('layers apply in order: defaults < file < environment < flags', () => {
 });
 
 test('AZURE_EVENTHUB_CONNECTION_STRING fills the connection string and never prints', () => {
-  const secret = 'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0a2V5;EntityPath=hub';
+  const secret =
+    'Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=c2VjcmV0a2V5;EntityPath=hub';
   const { config } = loadConfig({ env: { AZURE_EVENTHUB_CONNECTION_STRING: secret } });
   assert.equal(config.realtime.azure_connection_string.reveal(), secret);
   assert.equal(JSON.stringify(config).includes('c2VjcmV0a2V5'), false);
@@ -94,7 +121,9 @@ test('AZURE_EVENTHUB_CONNECTION_STRING fills the connection string and never pri
 
 test('every problem is reported at once with its path, value and origin', () => {
   const f = file('bad.yaml', 'volume:\n  stors: 3\n  dcs: -1\n  items_per_ticket_mean: "many"\nrealtim:\n  burst: 1\n');
-  const problems = problemsOf(() => loadConfig({ file: f, env: { RETAIL_DATAGEN_VOLUME__STORES: 'abc' }, sets: ['seed=-5'] }));
+  const problems = problemsOf(() =>
+    loadConfig({ file: f, env: { RETAIL_DATAGEN_VOLUME__STORES: 'abc' }, sets: ['seed=-5'] }),
+  );
   const byPath = new Map(problems.map((p) => [p.path, p]));
   assert.match(byPath.get('volume.stors')!.message, /unknown key; did you mean 'stores'\?/);
   assert.match(byPath.get('realtim')!.message, /did you mean 'realtime'\?/);
@@ -114,11 +143,20 @@ test('cross-field rules name both fields and the fix', () => {
 });
 
 test('a missing file and malformed YAML or JSON get their own codes', () => {
-  assert.throws(() => loadConfig({ file: join(dir, 'nope.yaml'), env: {} }), (e) => isDatagenError(e, 'CONFIG_FILE_NOT_FOUND'));
+  assert.throws(
+    () => loadConfig({ file: join(dir, 'nope.yaml'), env: {} }),
+    (e) => isDatagenError(e, 'CONFIG_FILE_NOT_FOUND'),
+  );
   const yaml = file('broken.yaml', 'volume:\n  stores: [1, 2\n');
-  assert.throws(() => loadConfig({ file: yaml, env: {} }), (e) => isDatagenError(e, 'CONFIG_PARSE_FAILED') && /YAML/.test(e.message));
+  assert.throws(
+    () => loadConfig({ file: yaml, env: {} }),
+    (e) => isDatagenError(e, 'CONFIG_PARSE_FAILED') && /YAML/.test(e.message),
+  );
   const json = file('broken.json', '{"volume": {"stores": 3,}}');
-  assert.throws(() => loadConfig({ file: json, env: {} }), (e) => isDatagenError(e, 'CONFIG_PARSE_FAILED') && /JSON/.test(e.message));
+  assert.throws(
+    () => loadConfig({ file: json, env: {} }),
+    (e) => isDatagenError(e, 'CONFIG_PARSE_FAILED') && /JSON/.test(e.message),
+  );
 });
 
 test('a secret with a bad type is reported without its value', () => {

@@ -61,9 +61,14 @@ export function readConfigFile(file: string): unknown {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw new DatagenError('CONFIG_FILE_NOT_FOUND', `config file not found: ${file} (check the path given to --config)`);
+      throw new DatagenError(
+        'CONFIG_FILE_NOT_FOUND',
+        `config file not found: ${file} (check the path given to --config)`,
+      );
     }
-    throw new DatagenError('CONFIG_FILE_UNREADABLE', `cannot read config file ${file}: ${(err as Error).message}`, { cause: err });
+    throw new DatagenError('CONFIG_FILE_UNREADABLE', `cannot read config file ${file}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const ext = extname(file).toLowerCase();
   try {
@@ -74,9 +79,13 @@ export function readConfigFile(file: string): unknown {
     return doc.toJS() ?? {};
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
-    throw new DatagenError('CONFIG_PARSE_FAILED', `config file ${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${msg}`, {
-      cause: err,
-    });
+    throw new DatagenError(
+      'CONFIG_PARSE_FAILED',
+      `config file ${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${msg}`,
+      {
+        cause: err,
+      },
+    );
   }
 }
 
@@ -107,7 +116,12 @@ export function mergeLayers(opts: LoadOptions): { raw: Raw; origins: Map<string,
   if (opts.file) {
     const fromFile = readConfigFile(opts.file);
     if (fromFile === null || typeof fromFile !== 'object' || Array.isArray(fromFile)) {
-      problems.push({ path: '', value: fromFile, message: 'the config file must hold a mapping of sections', origin: `file ${opts.file}` });
+      problems.push({
+        path: '',
+        value: fromFile,
+        message: 'the config file must hold a mapping of sections',
+        origin: `file ${opts.file}`,
+      });
     } else {
       mergeLayer(raw, fromFile, `file ${opts.file}`, origins);
     }
@@ -133,7 +147,12 @@ export function mergeLayers(opts: LoadOptions): { raw: Raw; origins: Map<string,
   for (const assignment of opts.sets ?? []) {
     const eq = assignment.indexOf('=');
     if (eq <= 0) {
-      problems.push({ path: '', value: assignment, message: "--set expects KEY=VALUE, e.g. --set volume.stores=12", origin: '--set' });
+      problems.push({
+        path: '',
+        value: assignment,
+        message: '--set expects KEY=VALUE, e.g. --set volume.stores=12',
+        origin: '--set',
+      });
       continue;
     }
     const path = assignment.slice(0, eq).trim().split('.');

@@ -82,7 +82,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 
 function showValue(v: unknown): string {
   if (v === undefined) return '(missing)';
-  const s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+  const s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
@@ -99,7 +99,11 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
 /** The error a command raises for a bad config: it lists every problem at once. */
 export function configInvalid(problems: readonly ConfigProblem[]): DatagenError {
   const n = problems.length;
-  return new DatagenError('CONFIG_INVALID', `invalid configuration (${n} problem${n === 1 ? '' : 's'}):\n${formatProblems(problems)}`, {
-    details: problems,
-  });
+  return new DatagenError(
+    'CONFIG_INVALID',
+    `invalid configuration (${n} problem${n === 1 ? '' : 's'}):\n${formatProblems(problems)}`,
+    {
+      details: problems,
+    },
+  );
 }

@@ -24,8 +24,8 @@ export function schemaAt(root: z.ZodType, path: readonly (string | number)[]): z
     if (!s) return undefined;
     const u = unwrap(s);
     if (u instanceof z.ZodObject) s = (u.shape as Record<string, z.ZodType>)[String(key)];
-    else if (u instanceof z.ZodRecord) s = (u.def as { valueType: z.ZodType }).valueType;
-    else if (u instanceof z.ZodArray) s = (u.def as { element: z.ZodType }).element;
+    else if (u instanceof z.ZodRecord) s = (u.def as unknown as { valueType: z.ZodType }).valueType;
+    else if (u instanceof z.ZodArray) s = (u.def as unknown as { element: z.ZodType }).element;
     else return undefined;
   }
   return s;

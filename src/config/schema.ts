@@ -22,9 +22,17 @@ const section = <T extends z.ZodType>(schema: T) => schema.prefault({} as never)
  */
 export const configSchema = z
   .object({
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(42).describe('Seed of every random choice: same seed and config, same data.'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(42)
+      .describe('Seed of every random choice: same seed and config, same data.'),
     volume: section(volumeSchema).describe('Size and activity of the retail world.'),
-    realtime: section(realtimeSchema).describe('Live streaming: pacing, batching, retries, circuit breaker, credentials.'),
+    realtime: section(realtimeSchema).describe(
+      'Live streaming: pacing, batching, retries, circuit breaker, credentials.',
+    ),
     stream: section(streamSchema).describe('Streaming destination.'),
     historical: section(historicalSchema).describe('History generation.'),
     performance: section(performanceSchema).describe('CPU use of the history generation.'),

@@ -11,22 +11,71 @@ export const secretSchema = z
 
 export const realtimeSchema = z
   .object({
-    emit_interval_ms: z.number().int().positive().default(500).describe('Time between event bursts in the burst pacing mode.'),
+    emit_interval_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(500)
+      .describe('Time between event bursts in the burst pacing mode.'),
     burst: z.number().int().positive().default(100).describe('Events per burst in the burst pacing mode.'),
     azure_connection_string: secretSchema.describe(
       'Event Hubs connection string. Prefer the AZURE_EVENTHUB_CONNECTION_STRING environment variable: secrets do not belong in files.',
     ),
-    max_batch_size: z.number().int().positive().max(100_000).default(256).describe('Maximum events per batch sent to a sink.'),
-    batch_timeout_ms: z.number().int().positive().default(1000).describe('Longest time a partly filled batch waits before it is sent.'),
-    retry_attempts: z.number().int().min(0).max(100).default(3).describe('Retries of a failed send before the events go to the dead-letter store.'),
-    backoff_multiplier: z.number().min(1).max(10).default(2).describe('Growth factor of the retry delay (exponential backoff with full jitter).'),
-    circuit_breaker_enabled: z.boolean().default(true).describe('Stop sending after repeated failures and probe before resuming.'),
-    monitoring_interval: z.number().int().positive().default(30).describe('Seconds between statistics snapshots in logs.'),
-    max_buffer_size: z.number().int().positive().default(10_000).describe('Capacity of the bounded event queue (events).'),
-    enable_dead_letter_queue: z.boolean().default(true).describe('Keep events that failed delivery in the dead-letter store.'),
+    max_batch_size: z
+      .number()
+      .int()
+      .positive()
+      .max(100_000)
+      .default(256)
+      .describe('Maximum events per batch sent to a sink.'),
+    batch_timeout_ms: z
+      .number()
+      .int()
+      .positive()
+      .default(1000)
+      .describe('Longest time a partly filled batch waits before it is sent.'),
+    retry_attempts: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(3)
+      .describe('Retries of a failed send before the events go to the dead-letter store.'),
+    backoff_multiplier: z
+      .number()
+      .min(1)
+      .max(10)
+      .default(2)
+      .describe('Growth factor of the retry delay (exponential backoff with full jitter).'),
+    circuit_breaker_enabled: z
+      .boolean()
+      .default(true)
+      .describe('Stop sending after repeated failures and probe before resuming.'),
+    monitoring_interval: z
+      .number()
+      .int()
+      .positive()
+      .default(30)
+      .describe('Seconds between statistics snapshots in logs.'),
+    max_buffer_size: z
+      .number()
+      .int()
+      .positive()
+      .default(10_000)
+      .describe('Capacity of the bounded event queue (events).'),
+    enable_dead_letter_queue: z
+      .boolean()
+      .default(true)
+      .describe('Keep events that failed delivery in the dead-letter store.'),
     use_keyvault: z.boolean().default(false).describe('Read the Event Hubs connection string from Azure Key Vault.'),
-    keyvault_url: z.string().default('').describe('Key Vault URL, e.g. https://my-vault.vault.azure.net/ (with use_keyvault).'),
-    keyvault_secret_name: z.string().default('').describe('Name of the Key Vault secret that holds the connection string.'),
+    keyvault_url: z
+      .string()
+      .default('')
+      .describe('Key Vault URL, e.g. https://my-vault.vault.azure.net/ (with use_keyvault).'),
+    keyvault_secret_name: z
+      .string()
+      .default('')
+      .describe('Name of the Key Vault secret that holds the connection string.'),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -75,15 +124,43 @@ export const historicalSchema = z
 
 export const performanceSchema = z
   .object({
-    max_cpu_percent: z.number().gt(0).max(100).default(100).describe('Share of the CPU cores the history may use; sets the worker count.'),
-    max_workers: z.number().int().positive().max(64).nullable().default(null).describe('Worker threads for the history; null to derive from max_cpu_percent.'),
-    batch_hours: z.number().int().min(1).max(24).default(1).describe('Accepted for compatibility with the seed; the history always writes a store-day at a time.'),
+    max_cpu_percent: z
+      .number()
+      .gt(0)
+      .max(100)
+      .default(100)
+      .describe('Share of the CPU cores the history may use; sets the worker count.'),
+    max_workers: z
+      .number()
+      .int()
+      .positive()
+      .max(64)
+      .nullable()
+      .default(null)
+      .describe('Worker threads for the history; null to derive from max_cpu_percent.'),
+    batch_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24)
+      .default(1)
+      .describe('Accepted for compatibility with the seed; the history always writes a store-day at a time.'),
   })
   .strict();
 
 const cost = (def: number, what: string) => z.number().min(0).default(def).describe(what);
 
-const CHANNELS = ['email', 'display', 'social', 'search', 'video', 'facebook', 'google', 'instagram', 'youtube'] as const;
+const CHANNELS = [
+  'email',
+  'display',
+  'social',
+  'search',
+  'video',
+  'facebook',
+  'google',
+  'instagram',
+  'youtube',
+] as const;
 export type MarketingChannel = (typeof CHANNELS)[number];
 export const MARKETING_CHANNELS: readonly MarketingChannel[] = CHANNELS;
 
@@ -132,7 +209,10 @@ export const pathsSchema = z
     dict: z.string().optional().describe('Seed compatibility only: this tool ships its dictionaries in the package.'),
     dictionaries: z.string().optional().describe('Seed compatibility only (alias of dict).'),
     master: z.string().optional().describe('Seed compatibility only: master data lives in the DuckDB database.'),
-    facts: z.string().optional().describe('Seed compatibility only: facts live in the DuckDB database; use `export` for files.'),
+    facts: z
+      .string()
+      .optional()
+      .describe('Seed compatibility only: facts live in the DuckDB database; use `export` for files.'),
   })
   .strict()
   .prefault({})
@@ -148,6 +228,13 @@ export const storageSchema = z
 export const databaseSchema = z
   .object({
     path: z.string().min(1).default('data/retail.duckdb').describe('DuckDB database file (created when missing).'),
-    threads: z.number().int().positive().max(64).nullable().default(null).describe("DuckDB worker threads; null for DuckDB's default."),
+    threads: z
+      .number()
+      .int()
+      .positive()
+      .max(64)
+      .nullable()
+      .default(null)
+      .describe("DuckDB worker threads; null for DuckDB's default."),
   })
   .strict();

@@ -22,8 +22,18 @@ export const volumeSchema = z
     total_customers: count(403_000, 'Number of customers in the world.'),
     total_products: count(10_000, 'Number of products (SKUs) in the catalogue.'),
     customers_per_day: count(427, 'Average customers per store per day, before the store profile and the calendar.'),
-    items_per_ticket_mean: z.number().positive().max(100).default(8.2).describe('Average items per receipt, before the store format.'),
-    online_orders_per_day: z.number().int().min(0).default(2500).describe('Average online orders per day across the network.'),
+    items_per_ticket_mean: z
+      .number()
+      .positive()
+      .max(100)
+      .default(8.2)
+      .describe('Average items per receipt, before the store format.'),
+    online_orders_per_day: z
+      .number()
+      .int()
+      .min(0)
+      .default(2500)
+      .describe('Average online orders per day across the network.'),
     marketing_impressions_per_day: z
       .number()
       .int()

@@ -37,7 +37,12 @@ export async function generateMaster(config: Config, db: Database, opts: MasterO
   const hash = worldConfigHash(config);
   const state = await readState(db);
   if (state?.master_generated_at && state.config_hash === hash && !opts.force) {
-    return { unchanged: true, counts: state.counts, rows: Object.values(state.counts).reduce((a, b) => a + b, 0), seconds: 0 };
+    return {
+      unchanged: true,
+      counts: state.counts,
+      rows: Object.values(state.counts).reduce((a, b) => a + b, 0),
+      seconds: 0,
+    };
   }
   if (state?.master_generated_at && state.config_hash !== hash && !opts.force) {
     throw new DatagenError(

@@ -51,12 +51,18 @@ function orderClause(columns: readonly string[]): string {
 export async function exportTables(db: Database, opts: ExportOptions): Promise<ExportedTable[]> {
   const available = await dataTables(db);
   if (available.length === 0) {
-    throw new DatagenError('DB_NOT_INITIALISED', `database ${db.path} holds no tables yet: run \`retail-datagen master\` first`);
+    throw new DatagenError(
+      'DB_NOT_INITIALISED',
+      `database ${db.path} holds no tables yet: run \`retail-datagen master\` first`,
+    );
   }
   const wanted = opts.tables && opts.tables.length > 0 ? [...opts.tables] : available;
   const unknown = wanted.filter((t) => !available.includes(t));
   if (unknown.length > 0) {
-    throw new DatagenError('CLI_USAGE', `--tables: unknown table ${unknown.join(', ')}; available: ${available.join(', ')}`);
+    throw new DatagenError(
+      'CLI_USAGE',
+      `--tables: unknown table ${unknown.join(', ')}; available: ${available.join(', ')}`,
+    );
   }
   mkdirSync(opts.outDir, { recursive: true });
   const out: ExportedTable[] = [];
@@ -74,7 +80,9 @@ export async function exportTables(db: Database, opts: ExportOptions): Promise<E
     try {
       await db.run(`COPY (${select}) TO ${sqlString(target)} (${options})`);
     } catch (err) {
-      throw new DatagenError('EXPORT_FAILED', `export of ${table} to ${target} failed: ${(err as Error).message}`, { cause: err });
+      throw new DatagenError('EXPORT_FAILED', `export of ${table} to ${target} failed: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
     const [{ n }] = await db.all<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM ${sqlIdent(table)}`);
     out.push({ table, rows: Number(n), path: target });

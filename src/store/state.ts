@@ -30,7 +30,10 @@ function stableJson(v: unknown): string {
 
 /** Hash of the parts of the config that shape the world and its events. */
 export function worldConfigHash(config: Config): string {
-  return createHash('sha256').update(stableJson(worldDefiningPart(config))).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(stableJson(worldDefiningPart(config)))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 const DDL = `CREATE TABLE IF NOT EXISTS generation_state (
@@ -71,7 +74,11 @@ export async function readState(db: Database): Promise<GenerationState | null> {
 }
 
 /** Writes the whole state row (insert or replace). */
-export async function writeState(db: Database, s: Omit<GenerationState, 'updated_at'>, now: Date = new Date()): Promise<void> {
+export async function writeState(
+  db: Database,
+  s: Omit<GenerationState, 'updated_at'>,
+  now: Date = new Date(),
+): Promise<void> {
   await db.run(DDL);
   const ts = (v: string | null) => (v === null ? 'NULL' : `${sqlString(v)}::TIMESTAMP`);
   const date = (v: string | null) => (v === null ? 'NULL' : `${sqlString(v)}::DATE`);

@@ -3,7 +3,16 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
 import type { Database } from './database.js';
 
-export type ColumnType = 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'VARCHAR' | 'DATE' | 'TIMESTAMP' | 'DECIMAL(12,2)' | 'DECIMAL(8,5)';
+export type ColumnType =
+  | 'INTEGER'
+  | 'BIGINT'
+  | 'DOUBLE'
+  | 'BOOLEAN'
+  | 'VARCHAR'
+  | 'DATE'
+  | 'TIMESTAMP'
+  | 'DECIMAL(12,2)'
+  | 'DECIMAL(8,5)';
 
 export interface ColumnSpec<Row> {
   name: string;
@@ -22,7 +31,9 @@ export interface TableSpec<Row> {
 
 /** CREATE TABLE statement for a spec. */
 export function createTableSql(spec: TableSpec<never>, opts: { ifNotExists?: boolean } = {}): string {
-  const cols = spec.columns.map((c) => `  ${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}${c.name === spec.primaryKey ? ' PRIMARY KEY' : ''}`);
+  const cols = spec.columns.map(
+    (c) => `  ${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}${c.name === spec.primaryKey ? ' PRIMARY KEY' : ''}`,
+  );
   return `CREATE TABLE ${opts.ifNotExists ? 'IF NOT EXISTS ' : ''}${spec.name} (\n${cols.join(',\n')}\n)`;
 }
 

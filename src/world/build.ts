@@ -1,7 +1,7 @@
 // Builds the whole world from the seed and the volume config; the same inputs always give the same world.
 
 import type { Config } from '../config/schema.js';
-import { buildCustomers } from './customers.js';
+import { buildCustomerHomes } from './customers.js';
 import { buildDistributionCenters, buildGeographies } from './places.js';
 import { buildProducts } from './products.js';
 import { buildStores } from './stores.js';
@@ -18,7 +18,7 @@ export function buildWorld(config: Pick<Config, 'seed' | 'volume'>): World {
   const distributionCenters = buildDistributionCenters(seed, volume.dcs, geographies);
   const stores = buildStores(seed, volume.stores, geographies, distributionCenters);
   const trucks = buildTrucks(seed, volume, distributionCenters);
-  const customers = buildCustomers(seed, volume.total_customers, geographies, stores);
+  const customers = buildCustomerHomes(seed, volume.total_customers, geographies, stores);
   const products = buildProducts(seed, volume.total_products);
   return { seed, geographies, distributionCenters, stores, trucks, customers, products };
 }

@@ -78,7 +78,11 @@ export function geographyWeights(geos: readonly Geography[], exponent: number): 
 /**
  * Distribution centres, spread over regions in proportion to the population the world covers there.
  */
-export function buildDistributionCenters(seed: number, count: number, geos: readonly Geography[]): DistributionCenter[] {
+export function buildDistributionCenters(
+  seed: number,
+  count: number,
+  geos: readonly Geography[],
+): DistributionCenter[] {
   const rng = Rng.of(seed, 'distribution-centers');
   const picker = new WeightedPicker(geographyWeights(geos, 0.6));
   const dcs: DistributionCenter[] = [];

@@ -97,8 +97,11 @@ export function buildProducts(seed: number, count: number): Product[] {
     }
     if (names.has(name)) name = `${name} ${i + 1}`;
     names.add(name);
-    const brandFactor = 0.85 + (((brandName.length * 7919) % 41) / 100);
-    const { cost, sale, msrp } = priceCents(rng, base.basePrice * VARIANTS[variantIndex][1] * brandFactor * rng.range(0.92, 1.08));
+    const brandFactor = 0.85 + ((brandName.length * 7919) % 41) / 100;
+    const { cost, sale, msrp } = priceCents(
+      rng,
+      base.basePrice * VARIANTS[variantIndex][1] * brandFactor * rng.range(0.92, 1.08),
+    );
     const launchedLate = rng.chance(NEW_LAUNCH_SHARE);
     const launch = launchedLate
       ? LATE_FROM + Math.floor(rng.next() * ((LATE_TO - LATE_FROM) / DAY_MS)) * DAY_MS

@@ -27,7 +27,8 @@ export const FORMAT_WEIGHTS_BY_CLASS: Readonly<Record<VolumeClass, Readonly<Part
 export function expectedFormatShares(): Record<StoreFormat, number> {
   const out: Record<StoreFormat, number> = { HYPERMARKET: 0, SUPERSTORE: 0, STANDARD: 0, NEIGHBORHOOD: 0, EXPRESS: 0 };
   for (const vc of VOLUME_CLASSES) {
-    for (const [f, w] of Object.entries(FORMAT_WEIGHTS_BY_CLASS[vc])) out[f as StoreFormat] += VOLUME_CLASS_WEIGHTS[vc] * (w ?? 0);
+    for (const [f, w] of Object.entries(FORMAT_WEIGHTS_BY_CLASS[vc]))
+      out[f as StoreFormat] += VOLUME_CLASS_WEIGHTS[vc] * (w ?? 0);
   }
   return out;
 }

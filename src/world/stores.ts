@@ -6,7 +6,11 @@ import { dealVolumeClasses, storeProfile } from './store-profiles.js';
 import type { DistributionCenter, Geography, Store } from './types.js';
 
 /** Index of the nearest place to (lat, lon). */
-export function nearest<T extends { latitude: number; longitude: number }>(places: readonly T[], lat: number, lon: number): T {
+export function nearest<T extends { latitude: number; longitude: number }>(
+  places: readonly T[],
+  lat: number,
+  lon: number,
+): T {
   let best = places[0];
   let bestD = Number.POSITIVE_INFINITY;
   for (const p of places) {
@@ -28,7 +32,10 @@ export function buildStores(
   const rng = Rng.of(seed, 'stores');
   const picker = new WeightedPicker(geographyWeights(geos, 0.7));
   const placed = Array.from({ length: count }, () => geos[picker.pick(rng)]);
-  const classes = dealVolumeClasses(Rng.of(seed, 'store-classes'), placed.map((g) => g.urbanity));
+  const classes = dealVolumeClasses(
+    Rng.of(seed, 'store-classes'),
+    placed.map((g) => g.urbanity),
+  );
   const perCity = new Map<number, number>();
   return placed.map((geo, i) => {
     const srng = Rng.of(seed, 'store', i + 1);

@@ -1,5 +1,6 @@
 // The master data of the retail world: one row type per dimension table (snake_case, as stored in DuckDB).
 
+import type { CustomerHomes } from './customers.js';
 import type { Region } from './dictionaries/types.js';
 
 export type Urbanity = 'URBAN' | 'SUBURBAN' | 'RURAL';
@@ -105,6 +106,7 @@ export interface World {
   distributionCenters: DistributionCenter[];
   stores: Store[];
   trucks: Truck[];
-  customers: Customer[];
+  /** Where each customer lives; the full rows come from customerRows(). */
+  customers: CustomerHomes;
   products: Product[];
 }

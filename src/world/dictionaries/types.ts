@@ -15,7 +15,15 @@ export interface CityFact {
 }
 
 /** Seasonal tags the simulator's calendar acts on. */
-export type SeasonTag = 'christmas' | 'halloween' | 'thanksgiving' | 'back_to_school' | 'summer' | 'valentines' | 'easter' | 'winter';
+export type SeasonTag =
+  | 'christmas'
+  | 'halloween'
+  | 'thanksgiving'
+  | 'back_to_school'
+  | 'summer'
+  | 'valentines'
+  | 'easter'
+  | 'winter';
 
 export interface ProductFact {
   name: string; // generic product name without brand, e.g. "Whole Milk 1 gal"
