@@ -39,7 +39,8 @@ if (files.length === 0) {
 
 const env = { ...process.env };
 const hooks = [];
-const needsKafka = files.some((f) => /kafka/i.test(f));
+// The broker test owns its brokers (it kills and restarts them); other Kafka tests share one.
+const needsKafka = files.some((f) => /kafka/i.test(f) && !f.endsWith('kafka-broker.test.ts'));
 if (needsKafka && !env.KAFKA_BOOTSTRAP_SERVERS) {
   const { startBroker } = await import('./kafka/broker.mjs');
   const broker = await startBroker();
