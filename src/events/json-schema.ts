@@ -140,15 +140,25 @@ function sqlTypeOf(schema: z.ZodType, where: string): SqlType {
  * @example columnsOf('store_opened')[1] // { name: 'operation_time', sqlType: 'TIMESTAMP', nullable: false, ... }
  */
 export function columnsOf(type: EventType): Column[] {
-  const shape = PAYLOAD_SCHEMAS[type].shape as Record<string, z.ZodType>;
-  return Object.entries(shape).map(([name, field]) => {
-    const optional = field instanceof z.ZodOptional;
-    const inner = optional ? (field.unwrap() as z.ZodType) : field;
-    return {
-      name,
-      sqlType: sqlTypeOf(inner, `${type}.${name}`),
-      nullable: optional,
-      description: field.description ?? inner.description ?? '',
-    };
-  });
+  return columnsOfShape(PAYLOAD_SCHEMAS[type].shape as Record<string, z.ZodType>, type);
+}
+
+/** Columns of any object schema's fields; arrays of objects (order lines) are left out: they get their own table. */
+export function columnsOfShape(shape: Record<string, z.ZodType>, where: string): Column[] {
+  const nested = (f: z.ZodType) => {
+    const inner = f instanceof z.ZodOptional ? (f.unwrap() as z.ZodType) : f;
+    return inner instanceof z.ZodArray && inner.element instanceof z.ZodObject;
+  };
+  return Object.entries(shape)
+    .filter(([, field]) => !nested(field))
+    .map(([name, field]) => {
+      const optional = field instanceof z.ZodOptional;
+      const inner = optional ? (field.unwrap() as z.ZodType) : field;
+      return {
+        name,
+        sqlType: sqlTypeOf(inner, `${where}.${name}`),
+        nullable: optional,
+        description: field.description ?? inner.description ?? '',
+      };
+    });
 }

@@ -56,8 +56,8 @@ export const receiptLineAddedPayload = z
     line_number: count(1, 'Position of the line on the receipt, from 1.'),
     product_id: productId(),
     quantity: count(1, 'Units sold on this line.'),
-    unit_price: money('Price of one unit before discounts (USD).'),
-    extended_price: money('Price of the line after discounts (USD).'),
+    unit_price: money("Price of one unit that day, less the line's promotion (USD)."),
+    extended_price: money('quantity × unit_price (USD).'),
     promo_code: textId('Promotion applied to this line, if any.').optional(),
   })
   .strict()
@@ -165,6 +165,20 @@ function nodeFitsMode(value: { fulfillment_mode?: unknown; node_type?: unknown }
 }
 
 /**
+ * One line of an online order.
+ * @example onlineOrderLine.parse({ product_id: 1, quantity: 2, unit_price: 3.49, extended_price: 6.98 })
+ */
+export const onlineOrderLine = z
+  .object({
+    product_id: productId(),
+    quantity: count(1, 'Units ordered.'),
+    unit_price: money('Price of one unit (USD).'),
+    extended_price: money('quantity × unit_price (USD).'),
+  })
+  .strict()
+  .describe('One line of an online order.');
+
+/**
  * An online order was placed.
  * @example onlineOrderCreatedPayload.parse(sampleEvent('online_order_created').payload)
  */
@@ -176,9 +190,25 @@ export const onlineOrderCreatedPayload = z
     total: money('subtotal + tax (USD).'),
     tender_type: tenderType('How the customer paid.'),
     created_time: isoTime('When the order was placed.'),
+    lines: z.array(onlineOrderLine).min(1).describe('What was ordered (stored in fact_online_order_lines).'),
   })
   .strict()
   .superRefine(totalIsSubtotalPlusTax)
+  .superRefine((value, ctx) => {
+    if (!Array.isArray(value.lines)) return;
+    const units = value.lines.reduce((s, l) => s + l.quantity, 0);
+    if (units !== value.item_count) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['item_count'],
+        message: `item_count ${value.item_count} differs from the ${units} units of the lines`,
+      });
+    }
+    const cents = value.lines.reduce((s, l) => s + Math.round(l.extended_price * 100), 0);
+    if (cents !== Math.round(value.subtotal * 100)) {
+      ctx.addIssue({ code: 'custom', path: ['subtotal'], message: 'subtotal differs from the sum of the lines' });
+    }
+  })
   .superRefine(nodeFitsMode)
   .describe('An online order was placed.');
 

@@ -146,6 +146,10 @@ const PAYLOADS: { [K in EventType]: PayloadOf<K> } = {
     total: 35.15,
     tender_type: 'DEBIT_CARD',
     created_time: '2024-03-01T14:05:09.120Z',
+    lines: [
+      { product_id: 17, quantity: 2, unit_price: 12.49, extended_price: 24.98 },
+      { product_id: 230, quantity: 1, unit_price: 7.49, extended_price: 7.49 },
+    ],
   },
   online_order_picked: { ...order, picked_time: '2024-03-01T15:40:00.000Z' },
   online_order_shipped: { ...order, shipped_time: '2024-03-01T18:10:00.000Z', carrier: 'UPS' },

@@ -85,6 +85,7 @@ export const DIM_STORES: TableSpec<Store> = {
     dbl('daily_traffic_multiplier'),
     rate('tax_rate'),
     int('square_feet'),
+    int('utc_offset_hours'),
   ] as Cols<Store>,
 };
 

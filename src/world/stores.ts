@@ -5,6 +5,17 @@ import { distance2, geographyWeights, jitter, streetAddress } from './places.js'
 import { dealVolumeClasses, storeProfile } from './store-profiles.js';
 import type { DistributionCenter, Geography, Store } from './types.js';
 
+/** Standard-time UTC offset of a place from its state and longitude (daylight saving is not modelled). */
+export function utcOffsetOf(state: string, longitude: number): number {
+  if (state === 'HI') return -10;
+  if (state === 'AK') return -9;
+  if (state === 'AZ') return -7;
+  if (longitude > -87.5) return -5;
+  if (longitude > -101.5) return -6;
+  if (longitude > -114.5) return -7;
+  return -8;
+}
+
 /** Index of the nearest place to (lat, lon). */
 export function nearest<T extends { latitude: number; longitude: number }>(
   places: readonly T[],
@@ -56,6 +67,7 @@ export function buildStores(
       volume_class: classes[i],
       ...profile,
       tax_rate: geo.tax_rate,
+      utc_offset_hours: utcOffsetOf(geo.state, longitude),
     };
   });
 }

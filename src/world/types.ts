@@ -53,6 +53,8 @@ export interface Store {
   daily_traffic_multiplier: number;
   tax_rate: number;
   square_feet: number;
+  /** Standard-time offset from UTC in hours (e.g. -5 for Eastern); store hours are local. */
+  utc_offset_hours: number;
 }
 
 export interface Truck {

@@ -1,0 +1,83 @@
+// Collects the events of one unit of simulation (a store-day, a DC-day, a marketing-day) and orders them.
+
+import type { EventType } from '../events/types.js';
+import { ymdOf } from './calendar.js';
+
+/** An event as the simulator makes it: simulated time in ms, partition key, payload. */
+export interface SimEvent {
+  event_type: EventType;
+  /** Simulated time, UTC ms. */
+  ts: number;
+  partition_key: string;
+  payload: Record<string, unknown>;
+  /** The chain the event belongs to (receipt, order, shipment): correlation and trace ids. */
+  correlation_id?: string;
+  trace_id: string;
+  /** Stable id, set when the unit is finished: `<unit>-<yyyymmdd>-<n>`. */
+  event_id: string;
+}
+
+/** ISO-8601 UTC with milliseconds. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** Dollars from cents (exact to the cent in JSON). */
+export function dollars(cents: number): number {
+  return cents / 100;
+}
+
+export class EventBuffer {
+  private readonly events: SimEvent[] = [];
+  private chains = 0;
+
+  constructor(
+    readonly partitionKey: string,
+    /** Prefix of event and trace ids, e.g. `st12`. */
+    readonly unit: string,
+    readonly day: number,
+  ) {}
+
+  /** A new trace id for a causal chain starting at `ts`. */
+  trace(ts: number): string {
+    this.chains++;
+    return `TR_${Math.floor(ts / 1000)}_${this.unit}_${this.chains}`;
+  }
+
+  add(
+    event_type: EventType,
+    ts: number,
+    payload: Record<string, unknown>,
+    trace: string,
+    correlation_id?: string,
+  ): void {
+    this.events.push({
+      event_type,
+      ts,
+      partition_key: this.partitionKey,
+      payload,
+      correlation_id,
+      trace_id: trace,
+      event_id: '',
+    });
+  }
+
+  get size(): number {
+    return this.events.length;
+  }
+
+  /** The events in time order (ties keep creation order), with their stable ids. */
+  finish(): SimEvent[] {
+    const order = this.events.map((_, i) => i);
+    const ev = this.events;
+    order.sort((a, b) => ev[a].ts - ev[b].ts || a - b);
+    const prefix = `${this.unit}-${ymdOf(this.day)}-`;
+    const out = new Array<SimEvent>(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const e = ev[order[i]];
+      e.event_id = prefix + (i + 1);
+      out[i] = e;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,134 @@
+// The simulator: advances the world day by day over a set of DC groups (a shard), unit by unit, and keeps the
+// state that crosses days. History, the live stream and replays all come from here.
+
+import { DatagenError } from '../errors.js';
+import type { SimContext } from './context.js';
+import { dcDayStart, simulateDcDay } from './dc-run.js';
+import type { SimEvent } from './event-buffer.js';
+import { simulateMarketingDay } from './marketing-run.js';
+import {
+  initialDcState,
+  initialStoreState,
+  type NodeState,
+  type Shipment,
+  snapshotOf,
+  stateFromSnapshot,
+} from './state.js';
+import { simulateStoreDay } from './store-run.js';
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+/** Parses `k/n` (e.g. `2/4`). */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : Number.NaN;
+  const count = m ? Number(m[2]) : Number.NaN;
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new DatagenError(
+      'CLI_USAGE',
+      `--shard: expected k/n with 1 <= k <= n, e.g. 1/4; got ${JSON.stringify(text)}`,
+    );
+  }
+  return { index, count };
+}
+
+/** The events of one simulated day, unit by unit (each unit's events in time order). */
+export interface SimDay {
+  day: number;
+  units: SimEvent[][];
+}
+
+export interface SimSnapshot {
+  /** The next day to simulate. */
+  day: number;
+  stores: Record<string, string>;
+  dcs: Record<string, string>;
+  /** Store shipments created but not yet out of their DC. */
+  departing: Record<string, Shipment[]>;
+}
+
+/**
+ * A shard of the world in simulation. Shards split the DCs (with their stores and the customers living near
+ * them), so each shard is self-contained and the union of all shards is the whole world.
+ * @example const sim = new Simulator(ctx, dayOf('2024-01-01')); const { units } = sim.runDay();
+ */
+export class Simulator {
+  readonly dcIds: number[];
+  readonly storeIds: number[];
+  private readonly stores = new Map<number, NodeState>();
+  private readonly dcs = new Map<number, NodeState>();
+  private readonly departing = new Map<number, Shipment[]>();
+  private readonly inShard: Uint8Array;
+  day: number;
+
+  constructor(
+    readonly ctx: SimContext,
+    startDay: number,
+    readonly shard: Shard = { index: 1, count: 1 },
+    snapshot?: SimSnapshot,
+  ) {
+    const w = ctx.world;
+    this.dcIds = w.distributionCenters.filter((dc) => (dc.id - 1) % shard.count === shard.index - 1).map((dc) => dc.id);
+    const dcSet = new Set(this.dcIds);
+    this.storeIds = w.stores.filter((s) => dcSet.has(s.dc_id)).map((s) => s.id);
+    this.inShard = new Uint8Array(w.stores.length + 1);
+    for (const id of this.storeIds) this.inShard[id] = 1;
+    this.day = snapshot?.day ?? startDay;
+    for (const id of this.storeIds) {
+      const s = snapshot?.stores[id];
+      this.stores.set(id, s ? stateFromSnapshot(s) : initialStoreState(ctx, id));
+    }
+    for (const id of this.dcIds) {
+      const s = snapshot?.dcs[id];
+      this.dcs.set(id, s ? stateFromSnapshot(s) : initialDcState(ctx, id));
+      this.departing.set(id, snapshot?.departing[id] ?? []);
+    }
+  }
+
+  /** True when the customer's home store belongs to this shard. */
+  ownsCustomer(customerId: number): boolean {
+    return this.inShard[this.ctx.world.customers.homeStoreId[customerId - 1]] === 1;
+  }
+
+  /** Simulates the next day and returns its events. */
+  runDay(): SimDay {
+    const day = this.day;
+    const units: SimEvent[][] = [];
+    for (const id of this.storeIds) {
+      const store = this.ctx.storeById(id);
+      const r = simulateStoreDay(this.ctx, store, this.stores.get(id)!, day);
+      units.push(r.events);
+      this.departing.get(store.dc_id)!.push(...r.shipments);
+    }
+    for (const id of this.dcIds) {
+      const dc = this.ctx.dcById(id);
+      const end = dcDayStart(this.ctx, dc, day + 1);
+      const queue = this.departing.get(id)!;
+      const due = queue.filter((s) => s.departAt < end);
+      this.departing.set(
+        id,
+        queue.filter((s) => s.departAt >= end),
+      );
+      units.push(simulateDcDay(this.ctx, dc, this.dcs.get(id)!, day, due));
+    }
+    const keepAll = this.shard.count === 1;
+    units.push(simulateMarketingDay(this.ctx, day, keepAll ? undefined : (c) => this.ownsCustomer(c)));
+    this.day = day + 1;
+    return { day, units };
+  }
+
+  /** The state to resume from (before `this.day`). */
+  snapshot(): SimSnapshot {
+    const stores: Record<string, string> = {};
+    const dcs: Record<string, string> = {};
+    const departing: Record<string, Shipment[]> = {};
+    for (const [id, s] of this.stores) stores[id] = snapshotOf(s);
+    for (const [id, s] of this.dcs) dcs[id] = snapshotOf(s);
+    for (const [id, q] of this.departing) departing[id] = q;
+    return { day: this.day, stores, dcs, departing };
+  }
+}
