@@ -5,6 +5,7 @@ import { redactText } from '../config/secret.js';
 import { DatagenError } from '../errors.js';
 import { registerConfig } from './config.js';
 import { registerExport } from './export.js';
+import { registerHistory } from './history.js';
 import { registerMaster } from './master.js';
 import { registerStart } from './start.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStart(program);
   registerMaster(program);
+  registerHistory(program);
   registerExport(program);
   registerConfig(program);
   return program;

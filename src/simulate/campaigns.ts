@@ -44,12 +44,17 @@ export const FIRST_SHARE = 0.35;
 /** Chance that a targeted customer who buys a promoted product redeems the promotion. */
 export const REDEEM_CHANCE = 0.4;
 
-const monthCache = new Map<string, Campaign[]>();
+const monthCache = new WeakMap<SimContext, Map<string, Campaign[]>>();
 
 /** Campaigns starting in a month (year, month 1-12), generated from their own stream. */
 export function campaignsStartingIn(ctx: SimContext, year: number, month: number): Campaign[] {
-  const key = `${ctx.seed}:${year}-${month}`;
-  const cached = monthCache.get(key);
+  const key = `${year}-${month}`;
+  let byMonth = monthCache.get(ctx);
+  if (!byMonth) {
+    byMonth = new Map();
+    monthCache.set(ctx, byMonth);
+  }
+  const cached = byMonth.get(key);
   if (cached) return cached;
   const rng = Rng.of(ctx.seed, 'campaigns', year, month);
   const first = Math.floor(Date.UTC(year, month - 1, 1) / DAY_MS);
@@ -94,7 +99,7 @@ export function campaignsStartingIn(ctx: SimContext, year: number, month: number
       firstBase: hashKey(ctx.seed, id, 'first'),
     });
   }
-  monthCache.set(key, out);
+  byMonth.set(key, out);
   return out;
 }
 

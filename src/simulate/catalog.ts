@@ -9,12 +9,16 @@ import { seasonMask } from './context.js';
 export const IN_SEASON_FACTOR = 6;
 export const OFF_SEASON_FACTOR = 0.12;
 
-const cache = new Map<string, WeightedPicker>();
+const caches = new WeakMap<SimContext, Map<number, WeightedPicker>>();
 
 /** The product picker of a day (cached: the same for every store that day). */
 export function dayCatalog(ctx: SimContext, day: number, profile: DayProfile): WeightedPicker {
-  const key = `${ctx.seed}:${ctx.productCount}:${day}`;
-  let picker = cache.get(key);
+  let cache = caches.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    caches.set(ctx, cache);
+  }
+  let picker = cache.get(day);
   if (picker) return picker;
   const season = seasonMask(profile.seasons);
   const weights = new Float64Array(ctx.productCount);
@@ -24,7 +28,7 @@ export function dayCatalog(ctx: SimContext, day: number, profile: DayProfile): W
     weights[p] = ctx.popularity[p] * (m === 0 ? 1 : (m & season) !== 0 ? IN_SEASON_FACTOR : OFF_SEASON_FACTOR);
   }
   picker = new WeightedPicker(weights);
-  if (cache.size > 8) cache.delete(cache.keys().next().value as string);
-  cache.set(key, picker);
+  if (cache.size > 8) cache.delete(cache.keys().next().value as number);
+  cache.set(day, picker);
   return picker;
 }

@@ -12,7 +12,7 @@ import type { SimContext } from './context.js';
 import { EventBuffer, iso, type SimEvent } from './event-buffer.js';
 import { createOnlineOrder, type OrderSite, scheduleOrder } from './online-orders.js';
 import { shop, type Visit } from './shopping-trip.js';
-import type { NodeState, Shipment } from './state.js';
+import { initialStoreState, type NodeState, type Shipment } from './state.js';
 import { addStock, type StockNode } from './stock.js';
 
 /** Basket size relative to items_per_ticket_mean, by store format. */
@@ -244,4 +244,16 @@ export function simulateStoreDay(ctx: SimContext, store: Store, state: NodeState
   agenda.runUntil(dayEnd);
   const shipments = shipReorders(run, Rng.of(ctx.seed, 'ship', store.id, day));
   return { events: buf.finish(), shipments };
+}
+
+/**
+ * One store-day generated alone: the store is replayed on its own from `startDay` (no other store, DC or
+ * marketing is simulated), and gives exactly the events of that store-day in a full run.
+ */
+export function simulateStoreDayAlone(ctx: SimContext, storeId: number, startDay: number, day: number): SimEvent[] {
+  const store = ctx.storeById(storeId);
+  const state = initialStoreState(ctx, storeId);
+  let events: SimEvent[] = [];
+  for (let d = startDay; d <= day; d++) events = simulateStoreDay(ctx, store, state, d).events;
+  return events;
 }
