@@ -41,6 +41,8 @@ export interface SimContext {
   /** Relative demand of each product (a long tail: a few best sellers, many slow movers). */
   popularity: Float64Array;
   categoryOf: Int32Array;
+  /** Product indexes of each category. */
+  productsOfCategory: Int32Array[];
   zoneOf: Zone[];
   categories: string[];
   /** Customers whose home store is each store (index store id - 1). */
@@ -140,6 +142,9 @@ export function buildContext(config: Config, world: World): SimContext {
     seasonMask: masks,
     popularity,
     categoryOf,
+    productsOfCategory: categories.map((_, c) =>
+      Int32Array.from(Array.from(categoryOf.keys()).filter((p) => categoryOf[p] === c)),
+    ),
     zoneOf,
     categories,
     homeCustomers: homeLists.map((l) => Int32Array.from(l)),

@@ -75,7 +75,8 @@ export class EventBuffer {
     const out = new Array<SimEvent>(order.length);
     for (let i = 0; i < order.length; i++) {
       const e = ev[order[i]];
-      e.event_id = prefix + (i + 1);
+      // Zero-padded so that ids sort in event order as text too (ties in event_ts are broken by event_id).
+      e.event_id = prefix + String(i + 1).padStart(6, '0');
       out[i] = e;
     }
     return out;

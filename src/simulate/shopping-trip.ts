@@ -90,6 +90,22 @@ function fillBasket(run: StoreRun, rng: Rng, size: number): Line[] {
   return lines;
 }
 
+/** Share of reached customers whose trip includes a product of the campaign (the ad brought them in). */
+export const AD_PULL = 0.5;
+
+/** Adds a promoted product for customers an active campaign has reached before they came in. */
+function addPromotedProducts(run: StoreRun, rng: Rng, customerId: number, lines: Line[], at: number): void {
+  for (const c of run.campaigns) {
+    if (!isTargeted(c, customerId) || firstImpressionAt(c, customerId) >= at || !rng.chance(AD_PULL)) continue;
+    const cats = [...c.categories];
+    const list = run.ctx.productsOfCategory[cats[rng.int(0, cats.length - 1)]];
+    if (list.length === 0) continue;
+    const p = list[rng.int(0, list.length - 1)];
+    if (run.ctx.launchDay[p] > run.day || available(run.state, p) <= 0 || lines.some((l) => l.p === p)) continue;
+    lines.push({ p, qty: 1, unitCents: run.ctx.priceCents[p] });
+  }
+}
+
 /** Applies the campaigns the customer was reached by to the lines of their products. */
 function applyPromotions(run: StoreRun, rng: Rng, customerId: number, lines: Line[], at: number): void {
   for (const c of run.campaigns) {
@@ -123,6 +139,7 @@ export function shop(run: StoreRun, rng: Rng, customerId: number, visit: Visit):
   const { buf, store, ctx } = run;
   const storeId = store.id;
   let lines = fillBasket(run, rng, visit.basketSize);
+  addPromotedProducts(run, rng, customerId, lines, visit.arriveAt);
   const trace = buf.trace(visit.arriveAt);
   const party = rng.chance(0.7) ? 1 : rng.chance(0.75) ? 2 : rng.int(3, 4);
   buf.add(
@@ -265,7 +282,14 @@ export function shop(run: StoreRun, rng: Rng, customerId: number, visit: Visit):
     trace,
     receiptId,
   );
-  for (const l of lines) takeStock(run.node, l.p, l.qty, payAt, 'SALE', receiptId, trace);
+  // The goods leave the shelf when the payment goes through; until then they are held for this customer.
+  for (const l of lines) run.state.reserved[l.p] += l.qty;
+  run.agenda.push(payAt, () => {
+    for (const l of lines) {
+      run.state.reserved[l.p] -= l.qty;
+      takeStock(run.node, l.p, l.qty, payAt, 'SALE', receiptId, trace);
+    }
+  });
 }
 
 function payment(

@@ -30,6 +30,7 @@ export const STORE_ONLINE_SHARE = 0.6;
 
 export interface StoreRun extends OrderSite {
   store: Store;
+  agenda: Agenda;
   day: number;
   campaigns: Campaign[];
   bleBase: number;
@@ -143,9 +144,11 @@ export function simulateStoreDay(ctx: SimContext, store: Store, state: NodeState
   const dayStart = localToUtc(day, 0, store.utc_offset_hours);
   const dayEnd = dayStart + DAY_MS;
   const buf = new EventBuffer(`store_${store.id}`, `st${store.id}`, day);
+  const agenda = new Agenda();
   const run: StoreRun = {
     ctx,
     store,
+    agenda,
     day,
     ymd: ymdOf(day),
     state,
@@ -171,7 +174,6 @@ export function simulateStoreDay(ctx: SimContext, store: Store, state: NodeState
     openAt: closed ? null : localToUtc(day, store.open_hour, store.utc_offset_hours),
     closeAt: closed ? null : localToUtc(day, store.close_hour, store.utc_offset_hours),
   };
-  const agenda = new Agenda();
 
   for (const s of state.inbound)
     if (s.arriveAt < dayEnd) agenda.push(Math.max(s.arriveAt, dayStart), () => deliver(run, agenda, s));
