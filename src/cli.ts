@@ -2,4 +2,10 @@
 
 import { main } from './commands/program.js';
 
+// A closed pipe (`... | head`) ends the command quietly instead of with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 process.exitCode = await main(process.argv.slice(2));

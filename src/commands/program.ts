@@ -5,8 +5,10 @@ import { redactText } from '../config/secret.js';
 import { DatagenError } from '../errors.js';
 import { registerConfig } from './config.js';
 import { registerExport } from './export.js';
+import { registerGenerate } from './generate.js';
 import { registerHistory } from './history.js';
 import { registerMaster } from './master.js';
+import { registerSchema } from './schema.js';
 import { registerStart } from './start.js';
 
 export function buildProgram(): Command {
@@ -20,7 +22,9 @@ export function buildProgram(): Command {
   registerStart(program);
   registerMaster(program);
   registerHistory(program);
+  registerGenerate(program);
   registerExport(program);
+  registerSchema(program);
   registerConfig(program);
   return program;
 }

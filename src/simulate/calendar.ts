@@ -41,7 +41,8 @@ export function ymdOf(day: number): number {
 
 /** UTC ms of a local time (day index, hour) at a UTC offset in hours. */
 export function localToUtc(day: number, hourOfDay: number, utcOffsetHours: number): number {
-  return day * DAY_MS + (hourOfDay - utcOffsetHours) * HOUR_MS;
+  // Whole milliseconds: event times print with millisecond precision and must order the same way as numbers.
+  return Math.round(day * DAY_MS + (hourOfDay - utcOffsetHours) * HOUR_MS);
 }
 
 /** Month (1-12), day of month and weekday (0 = Sunday) of a day index. */
