@@ -25,7 +25,11 @@ export function registerHistory(program: Command): void {
     .requiredOption('--days <n>', 'number of days to add')
     .option('--start <date>', 'first day of a new history, YYYY-MM-DD (default: historical.start_date)')
     .option('--shard <k/n>', 'generate only shard k of n (a disjoint part of the DCs and their stores)')
-    .action(async (opts: GlobalOptions & { days: string; start?: string; shard?: string }) => {
+    .option(
+      '--workers <n>',
+      'worker threads (default: performance.max_workers, else the cores allowed by max_cpu_percent)',
+    )
+    .action(async (opts: GlobalOptions & { days: string; start?: string; shard?: string; workers?: string }) => {
       const { config } = configFrom(opts);
       const days = parseCount('--days', opts.days, 1, 3660);
       if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start)) {
@@ -35,6 +39,7 @@ export function registerHistory(program: Command): void {
         );
       }
       const shard = opts.shard ? parseShard(opts.shard) : undefined;
+      const workers = opts.workers === undefined ? undefined : parseCount('--workers', opts.workers, 1, 64);
       const db = await openDatabase(config.database.path, { threads: config.database.threads });
       let stop = false;
       const onSignal = () => {
@@ -54,12 +59,13 @@ export function registerHistory(program: Command): void {
           days,
           start: opts.start,
           shard,
+          workers,
           shouldStop: () => stop,
           onDay: (p) => bar.update(p.done, { day: p.day, rate: fmt(p.events / Math.max(p.seconds, 1e-9)) }),
         });
         bar.stop();
         say(
-          `history ${r.firstDay} .. ${r.lastDay} (${r.days} days): ${fmt(r.events)} events, ${fmt(r.rows)} rows in ${fmt(r.seconds, 1)} s (${fmt(r.events / Math.max(r.seconds, 1e-9))} events/s) -> ${config.database.path}`,
+          `history ${r.firstDay} .. ${r.lastDay} (${r.days} days): ${fmt(r.events)} events, ${fmt(r.rows)} rows in ${fmt(r.seconds, 1)} s (${fmt(r.events / Math.max(r.seconds, 1e-9))} events/s, ${r.workers} worker${r.workers > 1 ? 's' : ''}) -> ${config.database.path}`,
         );
       } finally {
         bar.stop();

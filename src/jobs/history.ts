@@ -1,22 +1,36 @@
 // The history job: simulates days and stores their events in the fact tables, a day per transaction, so that a
 // stopped run loses at most the day in progress and the next run continues from the last day written.
 
+import { availableParallelism } from 'node:os';
 import type { Config } from '../config/schema.js';
 import { DatagenError } from '../errors.js';
 import { dateOf, dayOf } from '../simulate/calendar.js';
 import { buildContext } from '../simulate/context.js';
-import { type Shard, Simulator } from '../simulate/simulator.js';
+import { type Shard, type SimSnapshot, Simulator } from '../simulate/simulator.js';
 import type { Database } from '../store/database.js';
 import { FactWriter } from '../store/fact-writer.js';
 import { historyRange, loadSimState, saveSimState } from '../store/sim-state.js';
 import { readState, worldConfigHash, writeState } from '../store/state.js';
 import { buildWorld } from '../world/build.js';
+import { runParallelHistory } from './history-parallel.js';
+
+/** Worker threads for the history: the flag, else performance.max_workers, else a share of the cores. */
+export function workerCount(config: Config, requested: number | undefined, dcsInShard: number): number {
+  const cores = availableParallelism();
+  const wanted =
+    requested ??
+    config.performance.max_workers ??
+    Math.max(1, Math.floor((cores * config.performance.max_cpu_percent) / 100));
+  return Math.max(1, Math.min(wanted, dcsInShard));
+}
 
 export interface HistoryOptions {
   days: number;
   /** First day (YYYY-MM-DD); only for a new history. Default: historical.start_date. */
   start?: string;
   shard?: Shard;
+  /** Worker threads (default: from performance.max_workers / max_cpu_percent). */
+  workers?: number;
   onDay?: (p: { day: string; done: number; total: number; events: number; seconds: number }) => void;
   /** Stops after the current day when it returns true (Ctrl-C). */
   shouldStop?: () => boolean;
@@ -28,6 +42,7 @@ export interface HistoryResult {
   days: number;
   events: number;
   rows: number;
+  workers: number;
   seconds: number;
 }
 
@@ -81,52 +96,87 @@ export async function runHistory(config: Config, db: Database, opts: HistoryOpti
     startDay = dayOf(opts.start ?? config.historical.start_date);
   }
   const firstDay = saved?.firstDay ?? startDay;
-  const world = buildWorld(config);
-  const ctx = buildContext(config, world);
-  const sim = new Simulator(ctx, startDay, shard, saved?.snapshot);
-  const writer = await FactWriter.open(db);
+  const dcsInShard =
+    config.volume.dcs >= shard.index ? Math.ceil((config.volume.dcs - shard.index + 1) / shard.count) : 0;
+  const workers = workerCount(config, opts.workers, dcsInShard);
   const started = performance.now();
+  const commit = async (snapshot: SimSnapshot, newEvents: number) => {
+    await saveSimState(db, key, firstDay, snapshot);
+    const range = await historyRange(db);
+    const fresh = await readState(db);
+    await writeState(db, {
+      ...(fresh ?? state),
+      history_start: range ? dateOf(range.first) : null,
+      history_end: range ? dateOf(range.last) : null,
+      history_events: (fresh?.history_events ?? 0) + newEvents,
+    });
+  };
   let done = 0;
-  try {
-    for (; done < opts.days; done++) {
-      if (opts.shouldStop?.()) break;
-      await db.run('BEGIN TRANSACTION');
-      try {
-        const { day, units } = sim.runDay();
-        for (const u of units) writer.write(u);
-        writer.flush();
-        await saveSimState(db, key, firstDay, sim.snapshot());
-        const range = await historyRange(db);
-        const fresh = await readState(db);
-        await writeState(db, {
-          ...(fresh ?? state),
-          history_start: range ? dateOf(range.first) : null,
-          history_end: range ? dateOf(range.last) : null,
-          history_events: (fresh?.history_events ?? 0) + units.reduce((s, u) => s + u.length, 0),
-        });
-        await db.run('COMMIT');
+  let events = 0;
+  let rows = 0;
+  if (workers > 1) {
+    const r = await runParallelHistory({
+      config,
+      db,
+      startDay,
+      days: opts.days,
+      shard,
+      workers,
+      snapshot: saved?.snapshot,
+      shouldStop: opts.shouldStop,
+      commitBatch: async (snapshot, batchEvents, daysDone) => {
+        await commit(snapshot, batchEvents);
+        events += batchEvents;
         opts.onDay?.({
-          day: dateOf(day),
-          done: done + 1,
+          day: dateOf(snapshot.day - 1),
+          done: daysDone,
           total: opts.days,
-          events: writer.events,
+          events,
           seconds: (performance.now() - started) / 1000,
         });
-      } catch (err) {
-        await db.run('ROLLBACK').catch(() => {});
-        throw err;
+      },
+    });
+    ({ days: done, events, rows } = r);
+  } else {
+    const ctx = buildContext(config, buildWorld(config));
+    const sim = new Simulator(ctx, startDay, shard, saved?.snapshot);
+    const writer = await FactWriter.open(db);
+    try {
+      for (; done < opts.days; done++) {
+        if (opts.shouldStop?.()) break;
+        await db.run('BEGIN TRANSACTION');
+        try {
+          const before = writer.events;
+          const day = sim.streamDay((events) => writer.write(events));
+          writer.flush();
+          await commit(sim.snapshot(), writer.events - before);
+          await db.run('COMMIT');
+          opts.onDay?.({
+            day: dateOf(day),
+            done: done + 1,
+            total: opts.days,
+            events: writer.events,
+            seconds: (performance.now() - started) / 1000,
+          });
+        } catch (err) {
+          await db.run('ROLLBACK').catch(() => {});
+          throw err;
+        }
       }
+    } finally {
+      writer.close();
     }
-  } finally {
-    writer.close();
+    events = writer.events;
+    rows = writer.rows;
   }
   await db.run('CHECKPOINT');
   return {
     firstDay: dateOf(startDay),
     lastDay: dateOf(startDay + done - 1),
     days: done,
-    events: writer.events,
-    rows: writer.rows,
+    events,
+    rows,
+    workers,
     seconds: (performance.now() - started) / 1000,
   };
 }

@@ -42,6 +42,12 @@ export interface SimDay {
   units: SimEvent[][];
 }
 
+/** A further split of a shard among worker threads: DC groups dealt round-robin; marketing goes to part 1. */
+export interface Part {
+  index: number;
+  count: number;
+}
+
 export interface SimSnapshot {
   /** The next day to simulate. */
   day: number;
@@ -70,13 +76,19 @@ export class Simulator {
     startDay: number,
     readonly shard: Shard = { index: 1, count: 1 },
     snapshot?: SimSnapshot,
+    readonly part: Part = { index: 1, count: 1 },
   ) {
     const w = ctx.world;
-    this.dcIds = w.distributionCenters.filter((dc) => (dc.id - 1) % shard.count === shard.index - 1).map((dc) => dc.id);
+    const shardDcs = w.distributionCenters
+      .filter((dc) => (dc.id - 1) % shard.count === shard.index - 1)
+      .map((dc) => dc.id);
+    // Customers (for marketing) belong to the whole shard, whichever part simulates their stores.
+    const shardDcSet = new Set(shardDcs);
+    this.inShard = new Uint8Array(w.stores.length + 1);
+    for (const s of w.stores) if (shardDcSet.has(s.dc_id)) this.inShard[s.id] = 1;
+    this.dcIds = shardDcs.filter((_, i) => i % part.count === part.index - 1);
     const dcSet = new Set(this.dcIds);
     this.storeIds = w.stores.filter((s) => dcSet.has(s.dc_id)).map((s) => s.id);
-    this.inShard = new Uint8Array(w.stores.length + 1);
-    for (const id of this.storeIds) this.inShard[id] = 1;
     this.day = snapshot?.day ?? startDay;
     for (const id of this.storeIds) {
       const s = snapshot?.stores[id];
@@ -96,29 +108,61 @@ export class Simulator {
 
   /** Simulates the next day and returns its events. */
   runDay(): SimDay {
-    const day = this.day;
     const units: SimEvent[][] = [];
+    const day = this.day;
+    this.streamDay((events) => units.push(events));
+    return { day, units };
+  }
+
+  /**
+   * Simulates the next day, handing each unit's events to `onUnit` as soon as the unit is done, so that no more
+   * than one unit's events are held (the history writes them straight away).
+   */
+  streamDay(onUnit: (events: SimEvent[]) => void): number {
+    const day = this.day;
     for (const id of this.storeIds) {
       const store = this.ctx.storeById(id);
       const r = simulateStoreDay(this.ctx, store, this.stores.get(id)!, day);
-      units.push(r.events);
+      onUnit(r.events);
       this.departing.get(store.dc_id)!.push(...r.shipments);
     }
     for (const id of this.dcIds) {
       const dc = this.ctx.dcById(id);
       const end = dcDayStart(this.ctx, dc, day + 1);
       const queue = this.departing.get(id)!;
-      const due = queue.filter((s) => s.departAt < end);
       this.departing.set(
         id,
         queue.filter((s) => s.departAt >= end),
       );
-      units.push(simulateDcDay(this.ctx, dc, this.dcs.get(id)!, day, due));
+      onUnit(
+        simulateDcDay(
+          this.ctx,
+          dc,
+          this.dcs.get(id)!,
+          day,
+          queue.filter((s) => s.departAt < end),
+        ),
+      );
     }
-    const keepAll = this.shard.count === 1;
-    units.push(simulateMarketingDay(this.ctx, day, keepAll ? undefined : (c) => this.ownsCustomer(c)));
+    if (this.part.index === 1) {
+      const keepAll = this.shard.count === 1;
+      onUnit(simulateMarketingDay(this.ctx, day, keepAll ? undefined : (c) => this.ownsCustomer(c)));
+    }
     this.day = day + 1;
-    return { day, units };
+    return day;
+  }
+
+  /** Combines the snapshots of the parts of a shard into the shard's snapshot. */
+  static mergeSnapshots(parts: readonly SimSnapshot[]): SimSnapshot {
+    const out: SimSnapshot = { day: parts[0].day, stores: {}, dcs: {}, departing: {} };
+    for (const p of parts) {
+      if (p.day !== out.day)
+        throw new DatagenError('INTERNAL', `parts of a shard disagree on the next day (${p.day} vs ${out.day})`);
+      Object.assign(out.stores, p.stores);
+      Object.assign(out.dcs, p.dcs);
+      Object.assign(out.departing, p.departing);
+    }
+    return out;
   }
 
   /** The state to resume from (before `this.day`). */

@@ -21,6 +21,8 @@ export interface OpenOptions {
   /** Open without creating the file (for read-only commands). */
   mustExist?: boolean;
   readOnly?: boolean;
+  /** DuckDB's memory limit, e.g. '512MB' (its default is 80% of the machine's memory). */
+  memoryLimit?: string;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
   const options: Record<string, string> = {};
   if (opts.threads) options.threads = String(opts.threads);
   if (opts.readOnly) options.access_mode = 'READ_ONLY';
+  if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, options);

@@ -39,7 +39,10 @@ async function columnsOf(db: Database, table: string): Promise<string[]> {
 
 /** Orders rows the same way every time: facts by time then id, dimensions by id. */
 function orderClause(columns: readonly string[]): string {
-  if (columns.includes('event_ts') && columns.includes('event_id')) return 'ORDER BY event_ts, event_id';
+  // Tables with several rows per event (order and promotion lines) also order by line, so ties never depend on
+  // how the rows happen to be stored.
+  if (columns.includes('event_ts') && columns.includes('event_id'))
+    return `ORDER BY event_ts, event_id${columns.includes('line_number') ? ', line_number' : ''}`;
   if (columns.includes('id')) return 'ORDER BY id';
   return `ORDER BY ${columns.map(sqlIdent).join(', ')}`;
 }
