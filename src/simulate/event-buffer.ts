@@ -17,9 +17,28 @@ export interface SimEvent {
   event_id: string;
 }
 
-/** ISO-8601 UTC with milliseconds. */
+const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+let cachedDay = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * ISO-8601 UTC with milliseconds, as Date.toISOString gives, about five times faster: the simulator formats
+ * several times per event, and the date part changes once a day.
+ */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+  }
+  let rest = ms - day * 86_400_000;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const sec = Math.floor(rest / 1000);
+  return `${cachedPrefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[rest - sec * 1000]}Z`;
 }
 
 /** Dollars from cents (exact to the cent in JSON). */

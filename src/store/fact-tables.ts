@@ -7,6 +7,7 @@ import { onlineOrderLine } from '../events/sales-payloads.js';
 import type { EventType } from '../events/types.js';
 import type { SimEvent } from '../simulate/event-buffer.js';
 
+/** A cell: event_ts is a number (UTC ms); other times are ISO text. */
 export type FactValue = string | number | boolean | null | readonly number[];
 
 export interface FactColumn {
@@ -34,8 +35,6 @@ const TS: FactColumn = {
   description: 'Simulated time of the event (UTC).',
 };
 const TYPE: FactColumn = { name: 'event_type', sqlType: 'VARCHAR', nullable: false, description: 'Event type.' };
-
-const isoOf = (ms: number) => new Date(ms).toISOString();
 
 /** Union of the payload columns of several types; a column missing from one type is nullable. */
 function unionColumns(types: readonly EventType[], drop: readonly string[] = []): FactColumn[] {
@@ -72,7 +71,7 @@ function eventTable(
     columns,
     rows: (e) => {
       if (!set.has(e.event_type) || (opts.when && !opts.when(e))) return [];
-      const row: FactValue[] = [e.event_id, isoOf(e.ts)];
+      const row: FactValue[] = [e.event_id, e.ts];
       if (withType) row.push(e.event_type);
       for (const n of names) row.push((e.payload[n] as FactValue | undefined) ?? null);
       return [row];
@@ -132,7 +131,7 @@ export const FACT_TABLES: readonly FactTable[] = [
       return [
         [
           e.event_id,
-          isoOf(e.ts),
+          e.ts,
           p.source as string,
           (p.store_id as number) ?? null,
           (p.dc_id as number) ?? null,
@@ -173,7 +172,7 @@ export const FACT_TABLES: readonly FactTable[] = [
       const p = e.payload;
       return (p.product_ids as number[]).map((id, i) => [
         e.event_id,
-        isoOf(e.ts),
+        e.ts,
         p.receipt_id as string,
         p.promo_code as string,
         i + 1,
@@ -208,7 +207,7 @@ export const FACT_TABLES: readonly FactTable[] = [
       const lines = p.lines as Record<string, FactValue>[];
       return lines.map((l, i) => [
         e.event_id,
-        isoOf(e.ts),
+        e.ts,
         p.order_id as string,
         i + 1,
         ...orderLineCols.map((c) => l[c.name] ?? null),

@@ -1,6 +1,6 @@
 // Appends simulated events to the fact tables through one DuckDB appender per table.
 
-import { type DuckDBAppender, INTEGER, LIST } from '@duckdb/node-api';
+import { type DuckDBAppender, DuckDBTimestampValue, INTEGER, LIST } from '@duckdb/node-api';
 import type { SimEvent } from '../simulate/event-buffer.js';
 import type { Database } from './database.js';
 import {
@@ -32,6 +32,12 @@ function putterOf(c: FactColumn): Put {
         return (a, v) => a.appendBoolean(v as boolean);
       case 'INTEGER[]':
         return (a, v) => a.appendList(v as number[], INT_LIST);
+      case 'TIMESTAMP':
+        // event_ts arrives as UTC ms (no text to format and parse); payload times are ISO text.
+        return (a, v) =>
+          typeof v === 'number'
+            ? a.appendTimestamp(new DuckDBTimestampValue(BigInt(v) * 1000n))
+            : a.appendVarchar(v as string);
       default:
         return (a, v) => a.appendVarchar(v as string);
     }
