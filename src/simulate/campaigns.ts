@@ -1,6 +1,6 @@
 // Marketing campaigns: a seeded calendar of promotions, who each one targets, and when they first see it.
 
-import type { MarketingChannel } from '../config/sections.js';
+import { MARKETING_CHANNELS, type MarketingChannel } from '../config/sections.js';
 import type { DISCOUNT_TYPES } from '../events/types.js';
 import { hashKey, mix32, Rng } from '../random.js';
 import { DAY_MS, partsOf } from './calendar.js';
@@ -26,17 +26,6 @@ export interface Campaign {
   firstBase: number;
 }
 
-const CHANNEL_LIST: readonly MarketingChannel[] = [
-  'email',
-  'display',
-  'social',
-  'search',
-  'video',
-  'facebook',
-  'google',
-  'instagram',
-  'youtube',
-];
 const PER_MONTH = 3;
 const FIRST_WINDOW_DAYS = 7;
 /** Share of the daily impression budget spent on first impressions (the rest are repeats). */
@@ -76,7 +65,7 @@ export function campaignsStartingIn(ctx: SimContext, year: number, month: number
         : discountType === 'FIXED_AMOUNT'
           ? rng.pick([50, 100, 200, 300, 500])
           : 0;
-    const channels = [...new Set(Array.from({ length: rng.int(1, 3) }, () => rng.pick(CHANNEL_LIST)))];
+    const channels = [...new Set(Array.from({ length: rng.int(1, 3) }, () => rng.pick(MARKETING_CHANNELS)))];
     const id = `CMP-${year}${String(month).padStart(2, '0')}-${k}`;
     const code =
       discountType === 'PERCENTAGE'

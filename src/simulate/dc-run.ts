@@ -7,6 +7,7 @@ import { Agenda } from './agenda.js';
 import { DAY_MS, dayProfile, localToUtc, ONLINE_HOUR_WEIGHTS, ymdOf } from './calendar.js';
 import { dayCatalog } from './catalog.js';
 import type { SimContext } from './context.js';
+import { receiveShipment } from './deliveries.js';
 import { EventBuffer, iso, type SimEvent } from './event-buffer.js';
 import { createOnlineOrder, type OrderSite, scheduleOrder } from './online-orders.js';
 import type { NodeState, Shipment } from './state.js';
@@ -55,46 +56,6 @@ function shipOut(site: OrderSite, s: Shipment, at: number): void {
     }
     takeStock(site.node, p, l.quantity, at, 'SHIPMENT_OUT', s.id, trace);
   }
-}
-
-function receive(site: OrderSite, agenda: Agenda, s: Shipment): void {
-  const trace = `TR_${Math.floor(s.arriveAt / 1000)}_${s.id}`;
-  if (!s.arrived) {
-    s.arrived = true;
-    site.buf.add(
-      'truck_arrived',
-      s.arriveAt,
-      {
-        truck_id: s.truckId,
-        dc_id: s.dcId,
-        shipment_id: s.id,
-        arrival_time: iso(s.arriveAt),
-        estimated_unload_duration: s.estimatedUnloadMin,
-      },
-      trace,
-      s.id,
-    );
-  }
-  const unloaded = s.arriveAt + s.actualUnloadMin * 60_000;
-  agenda.push(unloaded, () => {
-    for (const l of s.lines)
-      addStock(site.node, l.productIndex, l.quantity, unloaded, 'SUPPLIER_DELIVERY', s.id, trace);
-    site.buf.add(
-      'truck_departed',
-      unloaded,
-      {
-        truck_id: s.truckId,
-        dc_id: s.dcId,
-        shipment_id: s.id,
-        departure_time: iso(unloaded),
-        estimated_unload_duration: s.estimatedUnloadMin,
-        actual_unload_duration: s.actualUnloadMin,
-      },
-      trace,
-      s.id,
-    );
-    site.state.inbound = site.state.inbound.filter((x) => x !== s);
-  });
 }
 
 function orderFromSuppliers(ctx: SimContext, dc: DistributionCenter, site: OrderSite, day: number, rng: Rng): void {
@@ -164,7 +125,8 @@ export function simulateDcDay(
     agenda.push(at, () => shipOut(site, s, at));
   }
   for (const s of state.inbound)
-    if (s.arriveAt < dayEnd) agenda.push(Math.max(s.arriveAt, dayStart), () => receive(site, agenda, s));
+    if (s.arriveAt < dayEnd)
+      agenda.push(Math.max(s.arriveAt, dayStart), () => receiveShipment(site.node, agenda, s, 'SUPPLIER_DELIVERY'));
   for (const o of state.openOrders) scheduleOrder(site, agenda, o);
 
   const rng = Rng.of(ctx.seed, 'dc-online', dc.id, day);

@@ -1,7 +1,7 @@
 // One customer's trip through a store: entering, moving between zones (BLE pings), the receipt, promotions,
 // payment (a few declined, then paid another way), and the stock it takes.
 
-import type { TenderType } from '../events/types.js';
+import { DECLINE_REASONS, type TenderType } from '../events/types.js';
 import { mix32, type Rng } from '../random.js';
 import { type Campaign, discountedCents, firstImpressionAt, isTargeted, REDEEM_CHANCE } from './campaigns.js';
 import { dollars, iso } from './event-buffer.js';
@@ -23,13 +23,6 @@ const TENDERS: readonly [TenderType, number][] = [
   ['GIFT_CARD', 0.03],
   ['CHECK', 0.02],
 ];
-const DECLINE_REASONS = [
-  'INSUFFICIENT_FUNDS',
-  'CARD_EXPIRED',
-  'SUSPECTED_FRAUD',
-  'NETWORK_ERROR',
-  'INVALID_PIN',
-] as const;
 
 export function pickTender(rng: Rng, exclude?: TenderType): TenderType {
   for (;;) {

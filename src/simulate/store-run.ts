@@ -9,11 +9,11 @@ import { DAY_MS, dayProfile, HOUR_MS, HOUR_WEIGHTS, localToUtc, ONLINE_HOUR_WEIG
 import { activeCampaigns, type Campaign } from './campaigns.js';
 import { dayCatalog } from './catalog.js';
 import type { SimContext } from './context.js';
+import { receiveShipment } from './deliveries.js';
 import { EventBuffer, iso, type SimEvent } from './event-buffer.js';
 import { createOnlineOrder, type OrderSite, scheduleOrder } from './online-orders.js';
 import { shop, type Visit } from './shopping-trip.js';
 import { initialStoreState, type NodeState, type Shipment } from './state.js';
-import { addStock, type StockNode } from './stock.js';
 
 /** Basket size relative to items_per_ticket_mean, by store format. */
 export const BASKET_FACTOR = {
@@ -60,47 +60,6 @@ export function nextOpenTime(store: Store, t: number): number {
     if (t < close) return t;
   }
   return t;
-}
-
-function deliver(run: StoreRun, agenda: Agenda, s: Shipment): void {
-  const trace = `TR_${Math.floor(s.arriveAt / 1000)}_${s.id}`;
-  if (!s.arrived) {
-    s.arrived = true;
-    run.buf.add(
-      'truck_arrived',
-      s.arriveAt,
-      {
-        truck_id: s.truckId,
-        dc_id: s.dcId,
-        store_id: run.store.id,
-        shipment_id: s.id,
-        arrival_time: iso(s.arriveAt),
-        estimated_unload_duration: s.estimatedUnloadMin,
-      },
-      trace,
-      s.id,
-    );
-  }
-  const unloaded = s.arriveAt + s.actualUnloadMin * 60_000;
-  agenda.push(unloaded, () => {
-    for (const l of s.lines) addStock(run.node, l.productIndex, l.quantity, unloaded, 'RESTOCK', s.id, trace);
-    run.buf.add(
-      'truck_departed',
-      unloaded,
-      {
-        truck_id: s.truckId,
-        dc_id: s.dcId,
-        store_id: run.store.id,
-        shipment_id: s.id,
-        departure_time: iso(unloaded),
-        estimated_unload_duration: s.estimatedUnloadMin,
-        actual_unload_duration: s.actualUnloadMin,
-      },
-      trace,
-      s.id,
-    );
-    run.state.inbound = run.state.inbound.filter((x) => x !== s);
-  });
 }
 
 /** Turns the day's reorders into shipments leaving the DC early the next morning (cold goods on their own truck). */
@@ -176,7 +135,8 @@ export function simulateStoreDay(ctx: SimContext, store: Store, state: NodeState
   };
 
   for (const s of state.inbound)
-    if (s.arriveAt < dayEnd) agenda.push(Math.max(s.arriveAt, dayStart), () => deliver(run, agenda, s));
+    if (s.arriveAt < dayEnd)
+      agenda.push(Math.max(s.arriveAt, dayStart), () => receiveShipment(run.node, agenda, s, 'RESTOCK'));
   for (const o of state.openOrders) scheduleOrder(run, agenda, o);
 
   if (run.openAt !== null && run.closeAt !== null && !allDay) {
