@@ -48,14 +48,19 @@ if (!process.argv.includes('--sim-only')) {
   rmSync(path, { force: true });
   const db = await openDatabase(path);
   await generateMaster(config, db);
+  let maxRss = 0;
+  const sampler = setInterval(() => {
+    maxRss = Math.max(maxRss, process.memoryUsage().rss);
+  }, 100);
   const r = await runHistory(config, db, { days, workers });
+  clearInterval(sampler);
   db.close();
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
   rows.push({
     command: cmd,
     input: `${stores} stores x ${days} days`,
-    step: `history into DuckDB (${workers} worker${workers > 1 ? 's' : ''})`,
+    step: `history into DuckDB (${workers} worker${workers > 1 ? 's' : ''}), max RSS ${Math.round(maxRss / 2 ** 20)} MiB`,
     events: r.events,
     seconds: r.seconds.toFixed(1),
     'events/s': Math.round(r.events / r.seconds),

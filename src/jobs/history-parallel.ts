@@ -41,13 +41,15 @@ class WorkerHandle {
 
   constructor(init: WorkerInit) {
     const url = workerUrl();
+    // Bounded heaps keep the process under 1 GiB with two workers (a worker holds about 150 MB of world and state).
+    const resourceLimits = { maxOldGenerationSizeMb: 320, maxYoungGenerationSizeMb: 24 };
     // A worker thread does not inherit the TypeScript loader of the process, so a .ts worker registers it first.
     this.worker = url.pathname.endsWith('.ts')
       ? new Worker(
           `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
-          { eval: true, workerData: init },
+          { eval: true, workerData: init, resourceLimits },
         )
-      : new Worker(url, { workerData: init });
+      : new Worker(url, { workerData: init, resourceLimits });
     this.worker.on('message', (r: WorkerReply) => {
       const w = this.waiting;
       this.waiting = undefined;

@@ -32,7 +32,7 @@ const port = parentPort!;
 
 async function batch(days: number): Promise<WorkerReply> {
   const file = join(init.dir, `part${init.part.index}-day${sim.day}.duckdb`);
-  const db = await openDatabase(file, { threads: 1, memoryLimit: '256MB' });
+  const db = await openDatabase(file, { threads: 1, memoryLimit: '128MB' });
   const writer = await FactWriter.open(db);
   try {
     for (let d = 0; d < days; d++) sim.streamDay((events) => writer.write(events));

@@ -16,6 +16,20 @@ export interface StockNode {
   target: (productIndex: number) => number;
 }
 
+/** An inventory_updated payload; built as one literal per kind (object spread is costly on this hot path). */
+function inventoryPayload(
+  node: StockNode,
+  p: number,
+  delta: number,
+  reason: InventoryReason,
+  source: string,
+  after: number,
+) {
+  return node.kind === 'store'
+    ? { store_id: node.id, product_id: p + 1, quantity_delta: delta, reason, source, quantity_after: after }
+    : { dc_id: node.id, product_id: p + 1, quantity_delta: delta, reason, source, quantity_after: after };
+}
+
 function nodeFields(node: StockNode): Record<string, number> {
   return node.kind === 'store' ? { store_id: node.id } : { dc_id: node.id };
 }
@@ -35,13 +49,7 @@ export function takeStock(
 ): void {
   const s = node.state;
   s.stock[p] -= qty;
-  node.buf.add(
-    'inventory_updated',
-    ts,
-    { ...nodeFields(node), product_id: p + 1, quantity_delta: -qty, reason, source, quantity_after: s.stock[p] },
-    trace,
-    source,
-  );
+  node.buf.add('inventory_updated', ts, inventoryPayload(node, p, -qty, reason, source, s.stock[p]), trace, source);
   if (s.stock[p] === 0) {
     node.buf.add(
       'stockout_detected',
@@ -57,9 +65,10 @@ export function takeStock(
 /** Reorders a product whose sellable units are at or below its reorder point, once until it is restocked. */
 export function checkReorder(node: StockNode, p: number, ts: number, trace: string, source?: string): void {
   const s = node.state;
+  if (s.onOrder[p] === 1) return;
   const left = available(s, p);
   const rp = node.reorderPoint(p);
-  if (left > rp || s.onOrder[p] === 1) return;
+  if (left > rp) return;
   const qty = Math.max(1, node.target(p) - left);
   s.onOrder[p] = 1;
   s.ordersToday.push({ productIndex: p, quantity: qty });
@@ -93,11 +102,5 @@ export function addStock(
   const s = node.state;
   s.stock[p] += qty;
   s.onOrder[p] = 0;
-  node.buf.add(
-    'inventory_updated',
-    ts,
-    { ...nodeFields(node), product_id: p + 1, quantity_delta: qty, reason, source, quantity_after: s.stock[p] },
-    trace,
-    source,
-  );
+  node.buf.add('inventory_updated', ts, inventoryPayload(node, p, qty, reason, source, s.stock[p]), trace, source);
 }

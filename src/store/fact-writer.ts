@@ -2,6 +2,7 @@
 
 import { type DuckDBAppender, DuckDBTimestampValue, INTEGER, LIST } from '@duckdb/node-api';
 import type { SimEvent } from '../simulate/event-buffer.js';
+import { ChunkWriter, chunkable } from './chunk-writer.js';
 import type { Database } from './database.js';
 import {
   createFactTableSql,
@@ -45,6 +46,14 @@ function putterOf(c: FactColumn): Put {
   return c.nullable ? (a, v) => (v === null ? a.appendNull() : put(a, v)) : put;
 }
 
+interface Target {
+  table: FactTable;
+  appender: DuckDBAppender;
+  /** Chunked writing for tables whose column types allow it; the row appender otherwise. */
+  chunks?: ChunkWriter;
+  puts: Put[];
+}
+
 /** Creates the fact tables that do not exist yet. */
 export async function createFactTables(db: Database): Promise<void> {
   for (const t of FACT_TABLES) await db.run(createFactTableSql(t));
@@ -58,15 +67,20 @@ export class FactWriter {
   rows = 0;
   events = 0;
 
-  private constructor(
-    private readonly appenders: Map<string, { table: FactTable; appender: DuckDBAppender; puts: Put[] }>,
-  ) {}
+  private constructor(private readonly appenders: Map<string, Target>) {}
 
   static async open(db: Database): Promise<FactWriter> {
     await createFactTables(db);
-    const m = new Map<string, { table: FactTable; appender: DuckDBAppender; puts: Put[] }>();
-    for (const t of FACT_TABLES)
-      m.set(t.name, { table: t, appender: await db.conn.createAppender(t.name), puts: t.columns.map(putterOf) });
+    const m = new Map<string, Target>();
+    for (const t of FACT_TABLES) {
+      const appender = await db.conn.createAppender(t.name);
+      m.set(t.name, {
+        table: t,
+        appender,
+        chunks: chunkable(t.columns) ? new ChunkWriter(appender, t.columns) : undefined,
+        puts: t.columns.map(putterOf),
+      });
+    }
     return new FactWriter(m);
   }
 
@@ -76,10 +90,14 @@ export class FactWriter {
       for (const t of TABLES_BY_TYPE.get(e.event_type) ?? []) {
         const target = this.appenders.get(t.name)!;
         for (const row of t.rows(e)) {
+          this.rows++;
+          if (target.chunks) {
+            target.chunks.add(row);
+            continue;
+          }
           const { appender, puts } = target;
           for (let i = 0; i < row.length; i++) puts[i](appender, row[i]);
           appender.endRow();
-          this.rows++;
         }
       }
     }
@@ -87,7 +105,10 @@ export class FactWriter {
 
   /** Makes everything written so far part of the current transaction. */
   flush(): void {
-    for (const { appender } of this.appenders.values()) appender.flushSync();
+    for (const { appender, chunks } of this.appenders.values()) {
+      chunks?.flush();
+      appender.flushSync();
+    }
   }
 
   close(): void {
