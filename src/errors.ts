@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   CIRCUIT_OPEN: { retriable: true, exitCode: 1 },
   CONNECTION_STRING_INVALID: { retriable: false, exitCode: 2 },
   INTERNAL: { retriable: false, exitCode: 1 },
+  QUEUE_CLOSED: { retriable: false, exitCode: 1 },
+  RETRY_EXHAUSTED: { retriable: false, exitCode: 1 },
+  RETRY_FATAL: { retriable: false, exitCode: 1 },
+  ABORTED: { retriable: false, exitCode: 1 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,12 +4,14 @@ import { Command, CommanderError } from 'commander';
 import { redactText } from '../config/secret.js';
 import { DatagenError } from '../errors.js';
 import { registerConfig } from './config.js';
+import { registerDlq } from './dlq.js';
 import { registerExport } from './export.js';
 import { registerGenerate } from './generate.js';
 import { registerHistory } from './history.js';
 import { registerMaster } from './master.js';
 import { registerSchema } from './schema.js';
 import { registerStart } from './start.js';
+import { registerStream } from './stream.js';
 
 export function buildProgram(): Command {
   const program = new Command('retail-datagen')
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerStart(program);
   registerMaster(program);
   registerHistory(program);
+  registerStream(program);
+  registerDlq(program);
   registerGenerate(program);
   registerExport(program);
   registerSchema(program);

@@ -1,6 +1,7 @@
 // The one config schema: its types, defaults, validation, JSON Schema and documentation all come from here.
 
 import { z } from 'zod';
+import { pipelineSchema, sinksSchema } from './pipeline.js';
 import {
   databaseSchema,
   historicalSchema,
@@ -40,6 +41,10 @@ export const configSchema = z
     paths: pathsSchema,
     storage: section(storageSchema).describe('Azure Storage (optional).'),
     database: section(databaseSchema).describe('The embedded DuckDB database.'),
+    pipeline: section(pipelineSchema).describe(
+      'The streaming pipeline: queue, batches, retries, circuit, dead letters, routing, throttling.',
+    ),
+    sinks: section(sinksSchema).describe("Each sink's settings (the one used is stream.sink)."),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 // The config sections beside `volume`: realtime, stream, historical, performance, marketing_cost, paths, storage, database.
 
 import { z } from 'zod';
+import { sinkKindSchema } from './pipeline.js';
 import { Secret } from './secret.js';
 
 /** A secret string: accepted as text, held as a Secret that prints as `***`. */
@@ -107,7 +108,8 @@ export const streamSchema = z
       .min(1)
       .max(256)
       .default('retail-events')
-      .describe('Event hub (or topic) name when the connection string has no EntityPath.'),
+      .describe('Event hub (or topic) name when the connection string has no EntityPath; the default destination.'),
+    sink: sinkKindSchema.default('file'),
   })
   .strict();
 

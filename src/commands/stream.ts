@@ -1,0 +1,142 @@
+// `retail-datagen stream`: the live event stream, continuing the history, to a sink; Ctrl-C drains and saves.
+
+import type { Command } from 'commander';
+import { DatagenError } from '../errors.js';
+import { openStream } from '../jobs/stream.js';
+import { SINK_KINDS, type SinkKind } from '../sinks/registry.js';
+import { type Pacing, parseSpeed } from '../sources/simulator/pacing.js';
+import { openDatabase } from '../store/database.js';
+import { configFrom, fmt, type GlobalOptions, note, withGlobalOptions } from './context.js';
+import { parseCount } from './history.js';
+
+/** Parses a duration: `90`, `90s`, `10m`, `2h`. */
+export function parseDuration(flag: string, text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim());
+  if (!m)
+    throw new DatagenError(
+      'CLI_USAGE',
+      `${flag}: expected a duration such as 90s, 10m or 2h; got ${JSON.stringify(text)}`,
+    );
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000);
+}
+
+/** Parses a simulated instant: an ISO time (UTC when no zone is given) or a date. */
+export function parseInstant(flag: string, text: string): number {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? `${text}T00:00:00Z`
+    : /[zZ]|[+-]\d{2}:?\d{2}$/.test(text)
+      ? text
+      : `${text}Z`;
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms))
+    throw new DatagenError(
+      'CLI_USAGE',
+      `${flag}: expected a time such as 2024-03-01T12:00:00Z or a date; got ${JSON.stringify(text)}`,
+    );
+  return ms;
+}
+
+interface StreamFlags extends GlobalOptions {
+  sink?: string;
+  speed?: string;
+  rate?: string;
+  burst?: boolean;
+  until?: string;
+  duration?: string;
+  maxEvents?: string;
+  name?: string;
+  fresh?: boolean;
+}
+
+export function registerStream(program: Command): void {
+  withGlobalOptions(program.command('stream'))
+    .description('stream live events (continuing the history) through the pipeline to a sink; at least once, resumable')
+    .option('--sink <kind>', `where events go: ${SINK_KINDS.join(', ')} (default: stream.sink)`)
+    .option('--speed <n|max>', 'simulated seconds per second (1 = real time), or max = as fast as the sink takes', '1')
+    .option('--rate <events/s>', 'a fixed rate instead of simulated time')
+    .option('--burst', 'the seed pacing: realtime.burst events every realtime.emit_interval_ms')
+    .option('--until <time>', 'stop before this simulated time (ISO, UTC), so the stream content is fully determined')
+    .option('--duration <d>', 'stop after this long (e.g. 90s, 10m)')
+    .option('--max-events <n>', 'stop after this many events')
+    .option('--name <name>', 'checkpoint name (default: derived from the sink and the stream content)')
+    .option('--fresh', 'ignore the saved checkpoint and start from the beginning')
+    .action(async (opts: StreamFlags) => {
+      const { config } = configFrom(opts);
+      let pacing: Pacing;
+      if (opts.burst)
+        pacing = { mode: 'burst', intervalMs: config.realtime.emit_interval_ms, burst: config.realtime.burst };
+      else if (opts.rate !== undefined)
+        pacing = { mode: 'rate', eventsPerSecond: parseCount('--rate', opts.rate, 1, 10_000_000) };
+      else {
+        try {
+          pacing = parseSpeed(opts.speed ?? '1');
+        } catch (err) {
+          throw new DatagenError('CLI_USAGE', (err as Error).message);
+        }
+      }
+      if (opts.sink !== undefined && !(SINK_KINDS as string[]).includes(opts.sink)) {
+        throw new DatagenError(
+          'CLI_USAGE',
+          `--sink: expected one of ${SINK_KINDS.join(', ')}; got ${JSON.stringify(opts.sink)}`,
+        );
+      }
+      const until = opts.until === undefined ? undefined : parseInstant('--until', opts.until);
+      const durationMs = opts.duration === undefined ? undefined : parseDuration('--duration', opts.duration);
+      const maxEvents =
+        opts.maxEvents === undefined
+          ? undefined
+          : parseCount('--max-events', opts.maxEvents, 1, Number.MAX_SAFE_INTEGER);
+      const db = await openDatabase(config.database.path, { threads: config.database.threads });
+      const s = await openStream(config, db, {
+        pacing,
+        until,
+        durationMs,
+        maxEvents,
+        sink: opts.sink as SinkKind | undefined,
+        name: opts.name,
+        fresh: opts.fresh,
+        hooks: { error: (err, context) => note(`warning: ${context}: ${(err as Error).message ?? String(err)}`) },
+      });
+      let signals = 0;
+      const onSignal = () => {
+        signals++;
+        if (signals > 1) process.exit(130);
+        note(
+          'stopping: draining the queue and saving the checkpoint (again to quit at once; the checkpoint makes that safe)',
+        );
+        void s.pipeline.stop();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      note(
+        `stream ${s.name} -> ${s.sink.kind}${s.resumedFrom > 0 ? `, resuming after event ${fmt(s.resumedFrom)}` : ''}`,
+      );
+      const tty = process.stderr.isTTY;
+      const status = setInterval(() => {
+        if (!tty) return;
+        const x = s.pipeline.snapshot();
+        process.stderr.write(
+          `\r${x.state} | sent ${fmt(x.events_sent)} (${fmt(x.events_per_second)}/s) | queue ${fmt(x.queue_depth)} | p99 ${fmt(x.send_latency_ms.p99 || 0, 1)} ms | circuit ${x.circuit.state} | throttle ${s.throttle.active ? `${fmt(s.throttle.rate)}/s` : 'off'} | dead ${fmt(x.events_dead_lettered)}   `,
+        );
+      }, 1000);
+      status.unref();
+      try {
+        await s.pipeline.start();
+        await s.pipeline.finished;
+      } finally {
+        clearInterval(status);
+        s.dispose();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        db.close();
+      }
+      if (tty) process.stderr.write('\n');
+      const x = s.pipeline.snapshot();
+      note(
+        `stream ${s.name}: ${fmt(x.events_generated)} generated, ${fmt(x.events_sent)} sent, ${fmt(x.events_dead_lettered)} dead-lettered, ${fmt(x.events_dropped)} dropped, ${fmt(x.events_retried)} retried; checkpoint ${fmt(x.checkpoint.position)}; send p50/p95/p99 ${fmt(x.send_latency_ms.p50 || 0, 1)}/${fmt(x.send_latency_ms.p95 || 0, 1)}/${fmt(x.send_latency_ms.p99 || 0, 1)} ms`,
+      );
+      if (s.pipeline.failure) throw s.pipeline.failure;
+    });
+}

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { OutEvent } from '../sinks/types.js';
+import { Batcher } from './batcher.js';
+
+const ev = (seq: number, destination = 'a', size = 10): OutEvent => ({
+  envelope: {} as OutEvent['envelope'],
+  json: 'x'.repeat(size),
+  destination,
+  seq,
+});
+
+test('a batch closes at max events, per destination', () => {
+  const b = new Batcher({ maxEvents: 3, maxBytes: 1000, lingerMs: 100 });
+  assert.deepEqual(b.add(ev(1), 0), []);
+  assert.deepEqual(b.add(ev(2, 'b'), 0), []);
+  assert.deepEqual(b.add(ev(3), 0), []);
+  const [full] = b.add(ev(4), 0);
+  assert.deepEqual(
+    full.events.map((e) => e.seq),
+    [1, 3, 4],
+  );
+  assert.equal(full.destination, 'a');
+  assert.equal(b.pending, 1);
+});
+
+test('a batch never exceeds max bytes unless one event alone does', () => {
+  const b = new Batcher({ maxEvents: 100, maxBytes: 25, lingerMs: 100 });
+  b.add(ev(1, 'a', 10), 0);
+  b.add(ev(2, 'a', 10), 0);
+  const [closed] = b.add(ev(3, 'a', 10), 0);
+  assert.deepEqual(
+    closed.events.map((e) => e.seq),
+    [1, 2],
+  );
+  assert.equal(closed.bytes, 20);
+  const big = b.add(ev(4, 'a', 50), 0);
+  assert.deepEqual(
+    big.map((x) => x.events.map((e) => e.seq)),
+    [[3], [4]],
+  );
+});
+
+test('partly filled batches go after lingering', () => {
+  const b = new Batcher({ maxEvents: 100, maxBytes: 1000, lingerMs: 50 });
+  b.add(ev(1), 0);
+  b.add(ev(2, 'b'), 30);
+  assert.equal(b.nextDueIn(40), 10);
+  assert.deepEqual(b.due(49), []);
+  assert.deepEqual(
+    b.due(50).map((x) => x.destination),
+    ['a'],
+  );
+  assert.deepEqual(
+    b.due(60, true).map((x) => x.destination),
+    ['b'],
+  );
+  assert.equal(b.nextDueIn(60), null);
+});

@@ -1,0 +1,390 @@
+// The streaming pipeline: source -> bounded priority queue -> router -> batcher -> sender (retries, circuit
+// breaker) -> sink, with the dead-letter store for what cannot be delivered and a checkpoint of the delivery
+// watermark. Delivery is at least once: the checkpoint only passes events the sink acknowledged (or that were
+// dead-lettered), so a restart resends at most what was in flight.
+
+import { DatagenError } from '../errors.js';
+import type { EventEnvelope } from '../events/envelope.js';
+import type { EventType } from '../events/types.js';
+import type { OutEvent, SendOutcome, Sink, SinkBatch } from '../sinks/types.js';
+import type { Source } from '../sources/types.js';
+import type { DeadLetterStore } from '../store/dead-letters.js';
+import { Batcher, type BatcherOptions } from './batcher.js';
+import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { BoundedPriorityQueue, type OverflowPolicy, type Priority } from './queue.js';
+import { retry } from './retry.js';
+import type { Router } from './router.js';
+import { StreamStats } from './stats.js';
+import { Watermark } from './watermark.js';
+
+export type PipelineState = 'idle' | 'running' | 'paused' | 'draining' | 'stopped';
+
+export interface PipelineHooks {
+  eventGenerated?: (e: EventEnvelope) => void;
+  batchSent?: (batch: SinkBatch, latencyMs: number) => void;
+  eventFailed?: (e: EventEnvelope, error: DatagenError, deadLettered: boolean) => void;
+  error?: (error: unknown, context: string) => void;
+}
+
+export interface PipelineOptions {
+  /** The stream's name: its checkpoint and dead letters are kept under it. */
+  stream: string;
+  source: Source;
+  sink: Sink;
+  router: Router;
+  priorityOf?: (type: EventType) => Priority;
+  queue: { capacity: number; overflow: OverflowPolicy };
+  batch: BatcherOptions;
+  retry: { attempts: number; baseMs: number; maxMs: number; multiplier: number };
+  circuit: CircuitBreakerOptions;
+  deadLetters?: DeadLetterStore;
+  /** Saves the watermark (called every checkpointEveryMs and at the end). */
+  checkpoint?: { position: number; save: (position: number) => Promise<void>; everyMs: number };
+  /** Waits before each event leaves the source (the throttle's pacer). */
+  pace?: () => Promise<void> | void;
+  maxEvents?: number;
+  durationMs?: number;
+  hooks?: PipelineHooks;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * @example const p = new Pipeline(opts); await p.start(); ...; await p.stop();
+ */
+export class Pipeline {
+  readonly stats = new StreamStats();
+  readonly circuit: CircuitBreaker;
+  private readonly queue: BoundedPriorityQueue<OutEvent>;
+  private readonly batcher: Batcher;
+  private readonly watermark: Watermark;
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private stateValue: PipelineState = 'idle';
+  private pauseGate: { promise: Promise<void>; open: () => void } | null = null;
+  private pump?: Promise<void>;
+  private sender?: Promise<void>;
+  private checkpointTimer?: NodeJS.Timeout;
+  private lastCheckpoint = { position: 0, at: 0 };
+  private startedAt = 0;
+  private sourceDone = false;
+  private generatedCount = 0;
+  private fatal?: unknown;
+  private readonly done: { promise: Promise<void>; resolve: () => void };
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? realSleep;
+    this.circuit = new CircuitBreaker({ ...opts.circuit, now: this.now });
+    this.batcher = new Batcher(opts.batch);
+    this.watermark = new Watermark(opts.checkpoint?.position ?? 0);
+    this.lastCheckpoint.position = this.watermark.position;
+    this.queue = new BoundedPriorityQueue<OutEvent>({
+      capacity: opts.queue.capacity,
+      overflow: opts.queue.overflow,
+      typeOf: (e) => e.envelope.event_type,
+      onDrop: (e) => {
+        // A dropped event is handled by the user's choice of policy: counted and reported, and the watermark
+        // moves past it so that the checkpoint does not wait for it forever.
+        this.stats.dropped(e.envelope.event_type);
+        this.watermark.handled(e.seq);
+      },
+    });
+    let resolve!: () => void;
+    this.done = { promise: new Promise<void>((r) => (resolve = r)), resolve };
+  }
+
+  get state(): PipelineState {
+    return this.stateValue;
+  }
+
+  /** Resolves when the pipeline has stopped (by stop(), the source's end, --max-events or --duration). */
+  get finished(): Promise<void> {
+    return this.done.promise;
+  }
+
+  get position(): number {
+    return this.watermark.position;
+  }
+
+  async start(): Promise<void> {
+    if (this.stateValue !== 'idle') throw new DatagenError('CLI_USAGE', `the stream is already ${this.stateValue}`);
+    await this.opts.sink.open();
+    this.startedAt = this.now();
+    this.stateValue = 'running';
+    this.pump = this.runPump().catch((err) => this.fail(err, 'source'));
+    this.sender = this.runSender().catch((err) => this.fail(err, 'sender'));
+    if (this.opts.checkpoint) {
+      this.checkpointTimer = setInterval(
+        () => void this.saveCheckpoint().catch((e) => this.opts.hooks?.error?.(e, 'checkpoint')),
+        this.opts.checkpoint.everyMs,
+      );
+      this.checkpointTimer.unref();
+    }
+    if (this.opts.durationMs !== undefined) {
+      setTimeout(() => void this.stop(), this.opts.durationMs).unref();
+    }
+  }
+
+  private fail(err: unknown, context: string): void {
+    this.fatal ??= err;
+    this.opts.hooks?.error?.(err, context);
+    void this.stop();
+  }
+
+  pause(): void {
+    if (this.stateValue !== 'running') return;
+    let open!: () => void;
+    this.pauseGate = { promise: new Promise<void>((r) => (open = r)), open };
+    this.stateValue = 'paused';
+  }
+
+  resume(): void {
+    if (this.stateValue !== 'paused') return;
+    this.stateValue = 'running';
+    const gate = this.pauseGate;
+    this.pauseGate = null;
+    gate?.open();
+  }
+
+  private async runPump(): Promise<void> {
+    const { source, router } = this.opts;
+    const signal = this.abort.signal;
+    for await (const batch of source.batches(this.watermark.position, signal)) {
+      for (const ev of batch) {
+        if (this.pauseGate) await this.pauseGate.promise;
+        if (signal.aborted) return;
+        if (this.opts.pace) await this.opts.pace();
+        const env = ev.envelope;
+        const destination = router.route({ type: env.event_type, source: source.name, data: env });
+        const out: OutEvent = { envelope: env, json: JSON.stringify(env), destination, seq: ev.seq };
+        this.stats.generated(env.event_type);
+        this.opts.hooks?.eventGenerated?.(env);
+        await this.queue.push(out, this.opts.priorityOf?.(env.event_type) ?? 'normal');
+        if (this.opts.maxEvents !== undefined && ++this.generatedCount >= this.opts.maxEvents) {
+          this.sourceDone = true;
+          void this.stop();
+          return;
+        }
+      }
+    }
+    this.sourceDone = true;
+    void this.stop();
+  }
+
+  private async runSender(): Promise<void> {
+    const { batch: batchOpts } = this.opts;
+    for (;;) {
+      const wait = this.batcher.nextDueIn(this.now());
+      const items =
+        wait === null ? await this.queue.take(batchOpts.maxEvents) : await this.takeWithin(batchOpts.maxEvents, wait);
+      const now = this.now();
+      const ready: SinkBatch[] = [];
+      for (const e of items) ready.push(...this.batcher.add(e, now));
+      const ending = this.stateValue === 'draining' || this.stateValue === 'stopped';
+      ready.push(...this.batcher.due(now, ending && this.queue.size === 0));
+      for (const b of ready) await this.send(b);
+      if (
+        items.length === 0 &&
+        this.queue.size === 0 &&
+        this.batcher.pending === 0 &&
+        (this.stateValue === 'draining' || this.queue.closed)
+      )
+        return;
+    }
+  }
+
+  /**
+   * Takes what is queued without blocking while a batch lingers (a blocked take could not be abandoned without
+   * losing what it later takes), waiting a little when there is nothing yet.
+   */
+  private async takeWithin(max: number, ms: number): Promise<OutEvent[]> {
+    const items = this.queue.tryTake(max);
+    if (items.length === 0 && ms > 0) await this.sleep(Math.min(ms, 5));
+    return items;
+  }
+
+  private handled(e: OutEvent): void {
+    this.watermark.handled(e.seq);
+  }
+
+  private async deadLetter(events: readonly OutEvent[], error: DatagenError, attempts: number): Promise<void> {
+    const at = this.now();
+    for (const e of events) {
+      this.stats.deadLettered(e.envelope.event_type);
+      this.opts.hooks?.eventFailed?.(e.envelope, error, true);
+    }
+    if (this.opts.deadLetters) {
+      await this.opts.deadLetters.add(
+        events.map((e) => ({
+          stream: this.opts.stream,
+          event_id: e.envelope.event_id,
+          event_type: e.envelope.event_type,
+          destination: e.destination,
+          envelope: e.json,
+          error_code: error.code,
+          last_error: error.message,
+          retriable: error.retriable,
+          attempts,
+          failedAt: at,
+          nextRetryAt: error.retriable ? at + this.opts.retry.maxMs : null,
+        })),
+      );
+    } else {
+      this.opts.hooks?.error?.(error, `${events.length} events failed and no dead-letter store is configured`);
+    }
+    for (const e of events) this.handled(e);
+  }
+
+  private async send(batch: SinkBatch): Promise<void> {
+    let remaining = batch.events;
+    let attempts = 0;
+    try {
+      await retry(
+        async () => {
+          while (!this.circuit.canPass()) await this.sleep(Math.max(10, this.circuit.untilRetryMs()));
+          attempts++;
+          const started = this.now();
+          let outcomes: SendOutcome[];
+          try {
+            outcomes = await this.opts.sink.send({
+              ...batch,
+              events: remaining,
+              bytes: remaining.reduce((s, e) => s + e.json.length, 0),
+            });
+          } catch (err) {
+            const error = new DatagenError(
+              'SINK_SEND_FAILED',
+              `${this.opts.sink.kind} sink: ${(err as Error).message}`,
+              { cause: err },
+            );
+            outcomes = remaining.map(() => ({ ok: false, retriable: true, error }));
+          }
+          const latency = this.now() - started;
+          const retryLater: OutEvent[] = [];
+          const fatal: { e: OutEvent; error: DatagenError }[] = [];
+          let lastError: DatagenError | undefined;
+          let delivered = 0;
+          remaining.forEach((e, i) => {
+            const o = outcomes[i] ?? {
+              ok: false,
+              retriable: true,
+              error: new DatagenError('SINK_SEND_FAILED', 'sink gave no outcome'),
+            };
+            if (o.ok) {
+              delivered++;
+              this.stats.sent(e.envelope.event_type, e.destination, this.now());
+              this.stats.endToEnd.record(this.now() - Date.parse(e.envelope.ingest_timestamp));
+              this.handled(e);
+            } else {
+              this.stats.failed(e.envelope.event_type);
+              lastError = o.error;
+              if (o.retriable) retryLater.push(e);
+              else fatal.push({ e, error: o.error });
+            }
+          });
+          if (delivered > 0) {
+            this.stats.batchSent(delivered, latency);
+            this.opts.hooks?.batchSent?.({ ...batch, events: remaining.filter((_, i) => outcomes[i]?.ok) }, latency);
+          }
+          for (const { e, error } of fatal) await this.deadLetter([e], error, attempts);
+          remaining = retryLater;
+          if (retryLater.length > 0) {
+            this.circuit.onFailure();
+            throw lastError ?? new DatagenError('SINK_SEND_FAILED', 'send failed');
+          }
+          this.circuit.onSuccess();
+        },
+        {
+          ...this.opts.retry,
+          label: `${this.opts.sink.kind} send`,
+          isRetriable: (err) => err instanceof DatagenError && err.retriable,
+          sleep: this.sleep,
+          onRetry: () => {
+            this.stats.retried += remaining.length;
+          },
+        },
+      );
+    } catch (err) {
+      if (remaining.length === 0) return;
+      const cause = err instanceof DatagenError && err.cause instanceof DatagenError ? err.cause : err;
+      const error =
+        cause instanceof DatagenError
+          ? cause
+          : new DatagenError('SINK_SEND_FAILED', `${this.opts.sink.kind} sink: ${String(cause)}`, { cause });
+      await this.deadLetter(remaining, error, attempts);
+    }
+  }
+
+  async saveCheckpoint(): Promise<void> {
+    const cp = this.opts.checkpoint;
+    if (!cp) return;
+    const position = this.watermark.position;
+    if (position === this.lastCheckpoint.position && this.lastCheckpoint.at !== 0) return;
+    await cp.save(position);
+    this.lastCheckpoint = { position, at: this.now() };
+  }
+
+  /**
+   * Stops the source, delivers what is queued and batched, saves the checkpoint and closes the sink.
+   * Safe to call more than once; every call resolves when the pipeline has stopped.
+   */
+  async stop(): Promise<void> {
+    if (this.stateValue === 'stopped') return;
+    if (this.stateValue === 'draining') return this.done.promise;
+    if (this.stateValue === 'idle') {
+      this.stateValue = 'stopped';
+      this.done.resolve();
+      return;
+    }
+    this.stateValue = 'draining';
+    this.abort.abort();
+    this.pauseGate?.open();
+    this.pauseGate = null;
+    try {
+      await this.pump;
+      // The sender empties the queue and the batcher, then returns (it sees the draining state).
+      this.queue.close();
+      await this.sender;
+      if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+      await this.saveCheckpoint();
+      await this.opts.sink.close();
+    } finally {
+      this.stateValue = 'stopped';
+      this.done.resolve();
+    }
+  }
+
+  /** Why the pipeline stopped on its own, if it failed. */
+  get failure(): unknown {
+    return this.fatal;
+  }
+
+  /** True when the source ran out (or max events was reached) rather than being stopped. */
+  get completed(): boolean {
+    return this.sourceDone;
+  }
+
+  snapshot() {
+    const now = this.now();
+    return {
+      state: this.stateValue,
+      started_at: this.startedAt ? new Date(this.startedAt).toISOString() : null,
+      uptime_seconds: this.startedAt ? Math.round((now - this.startedAt) / 100) / 10 : 0,
+      ...this.stats.snapshot(now),
+      queue_depth: this.queue.size,
+      queue_capacity: this.opts.queue.capacity,
+      queue_by_lane: this.queue.sizeByLane(),
+      batched: this.batcher.pending,
+      circuit: this.circuit.stats(),
+      checkpoint: {
+        position: this.watermark.position,
+        saved_position: this.lastCheckpoint.position,
+        ahead: this.watermark.ahead,
+      },
+    };
+  }
+}

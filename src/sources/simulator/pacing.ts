@@ -1,0 +1,46 @@
+// How fast the simulator source releases events: in simulated time (speed 1 = wall clock, 60 = a minute per
+// second), as fast as the pipeline takes them, at a fixed rate, or in bursts.
+
+import { z } from 'zod';
+
+export const pacingSchema = z.discriminatedUnion('mode', [
+  z
+    .object({
+      mode: z.literal('speed'),
+      speed: z.number().positive().max(1_000_000).describe('Simulated seconds per wall-clock second.'),
+    })
+    .strict(),
+  z.object({ mode: z.literal('max') }).strict(),
+  z.object({ mode: z.literal('rate'), eventsPerSecond: z.number().positive().max(10_000_000) }).strict(),
+  z
+    .object({ mode: z.literal('burst'), intervalMs: z.number().int().positive(), burst: z.number().int().positive() })
+    .strict(),
+]);
+
+export type Pacing = z.output<typeof pacingSchema>;
+
+/** Parses `--speed` (a number or `max`). */
+export function parseSpeed(text: string): Pacing {
+  if (text === 'max') return { mode: 'max' };
+  const speed = Number(text);
+  if (!Number.isFinite(speed) || speed <= 0)
+    throw new Error(`--speed: expected a positive number or 'max'; got ${JSON.stringify(text)}`);
+  return { mode: 'speed', speed };
+}
+
+/**
+ * Waits until event `i` (simulated time `ts`) may go, given the pacing and when the stream started.
+ * Returns at once when it is already due.
+ */
+export function dueAt(pacing: Pacing, startWall: number, startSim: number, ts: number, i: number): number {
+  switch (pacing.mode) {
+    case 'max':
+      return startWall;
+    case 'speed':
+      return startWall + (ts - startSim) / pacing.speed;
+    case 'rate':
+      return startWall + (i * 1000) / pacing.eventsPerSecond;
+    case 'burst':
+      return startWall + Math.floor(i / pacing.burst) * pacing.intervalMs;
+  }
+}
