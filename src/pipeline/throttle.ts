@@ -92,14 +92,12 @@ export class StreamThrottle {
       rate: Number.isFinite(this.pacer.rate) ? Math.round(this.pacer.rate) : null,
       level: this.adaptive?.level ?? 0,
       signals: this.opts.signals.map((s) => ({ name: s.name, ...s.read() })),
-      adjustments: this.history
-        .slice(-10)
-        .map((h) => ({
-          ...h,
-          at: new Date(h.at).toISOString(),
-          from: Number.isFinite(h.from) ? h.from : null,
-          to: Number.isFinite(h.to) ? h.to : null,
-        })),
+      adjustments: this.history.slice(-10).map((h) => ({
+        ...h,
+        at: new Date(h.at).toISOString(),
+        from: Number.isFinite(h.from) ? h.from : null,
+        to: Number.isFinite(h.to) ? h.to : null,
+      })),
     };
   }
 }

@@ -115,9 +115,7 @@ export class DeadLetterStore {
     return rows.map((r) => ({ ...r, id: Number(r.id) }));
   }
 
-  async stats(
-    f: DeadLetterFilter = {},
-  ): Promise<{
+  async stats(f: DeadLetterFilter = {}): Promise<{
     total: number;
     byStatus: Record<string, number>;
     byType: Record<string, number>;
