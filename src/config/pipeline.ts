@@ -9,19 +9,6 @@ import { SINK_KINDS, SINKS } from '../sinks/registry.js';
 
 const eventType = z.enum(EVENT_TYPES);
 
-/** Default lanes: what operations teams act on first goes first; telemetry noise goes last. */
-export const DEFAULT_PRIORITIES: Readonly<Partial<Record<(typeof EVENT_TYPES)[number], (typeof PRIORITIES)[number]>>> =
-  {
-    stockout_detected: 'critical',
-    reorder_triggered: 'high',
-    payment_processed: 'high',
-    truck_arrived: 'high',
-    truck_departed: 'high',
-    ble_ping_detected: 'low',
-    ad_impression: 'low',
-    customer_zone_changed: 'low',
-  };
-
 export const pipelineSchema = z
   .object({
     overflow: z
@@ -65,8 +52,10 @@ export const pipelineSchema = z
       .describe('How often the delivery watermark is saved.'),
     priorities: z
       .partialRecord(eventType, z.enum(PRIORITIES))
-      .default({ ...DEFAULT_PRIORITIES })
-      .describe('Queue lane per event type (critical, high, normal, low); others are normal.'),
+      .default({})
+      .describe(
+        'Queue lane per event type (critical, high, normal, low; others normal). Lanes overtake each other, so giving types of one store different lanes trades their per-store order for urgency; by default all share one lane and every partition key stays in order.',
+      ),
     routing: routingRulesSchema
       .nullable()
       .default(null)
