@@ -48,6 +48,10 @@ interface StreamFlags extends GlobalOptions {
   maxEvents?: string;
   name?: string;
   fresh?: boolean;
+  source?: string;
+  from?: string;
+  to?: string;
+  restamp?: boolean;
 }
 
 export function registerStream(program: Command): void {
@@ -60,6 +64,10 @@ export function registerStream(program: Command): void {
     .option('--until <time>', 'stop before this simulated time (ISO, UTC), so the stream content is fully determined')
     .option('--duration <d>', 'stop after this long (e.g. 90s, 10m)')
     .option('--max-events <n>', 'stop after this many events')
+    .option('--source <kind>', 'simulator (the world continued live) or replay (the stored history)', 'simulator')
+    .option('--from <time>', 'replay: first instant (inclusive)')
+    .option('--to <time>', 'replay: last instant (exclusive)')
+    .option('--restamp', 'replay: shift event times so that the replay looks live')
     .option('--name <name>', 'checkpoint name (default: derived from the sink and the stream content)')
     .option('--fresh', 'ignore the saved checkpoint and start from the beginning')
     .action(async (opts: StreamFlags) => {
@@ -88,8 +96,21 @@ export function registerStream(program: Command): void {
         opts.maxEvents === undefined
           ? undefined
           : parseCount('--max-events', opts.maxEvents, 1, Number.MAX_SAFE_INTEGER);
+      let replay: { from: number; to: number; restamp?: boolean } | undefined;
+      if (opts.source === 'replay') {
+        if (opts.from === undefined || opts.to === undefined)
+          throw new DatagenError('CLI_USAGE', '--source replay needs --from and --to (simulated times)');
+        replay = { from: parseInstant('--from', opts.from), to: parseInstant('--to', opts.to), restamp: opts.restamp };
+        if (replay.to <= replay.from) throw new DatagenError('CLI_USAGE', '--to must be after --from');
+      } else if (opts.source !== 'simulator') {
+        throw new DatagenError(
+          'CLI_USAGE',
+          `--source: expected simulator or replay; got ${JSON.stringify(opts.source)}`,
+        );
+      }
       const db = await openDatabase(config.database.path, { threads: config.database.threads });
       const s = await openStream(config, db, {
+        replay,
         pacing,
         until,
         durationMs,

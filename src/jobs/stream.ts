@@ -16,8 +16,10 @@ import { dayOf } from '../simulate/calendar.js';
 import { buildContext } from '../simulate/context.js';
 import { SINKS, type SinkKind } from '../sinks/registry.js';
 import type { Sink } from '../sinks/types.js';
+import { ReplaySource } from '../sources/replay/source.js';
 import type { Pacing } from '../sources/simulator/pacing.js';
 import { SimulatorSource } from '../sources/simulator/source.js';
+import type { Source } from '../sources/types.js';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoints.js';
 import type { Database } from '../store/database.js';
 import { DeadLetterStore } from '../store/dead-letters.js';
@@ -40,6 +42,8 @@ export interface StreamOptions {
   hooks?: PipelineHooks;
   /** A sink instance to use instead of the configured one (tests, library users). */
   sinkInstance?: Sink;
+  /** Replay the stored history between two instants instead of continuing the world. */
+  replay?: { from: number; to: number; restamp?: boolean };
 }
 
 export interface RunningStream {
@@ -47,7 +51,7 @@ export interface RunningStream {
   pipeline: Pipeline;
   throttle: StreamThrottle;
   sink: Sink;
-  source: SimulatorSource;
+  source: Source;
   resumedFrom: number;
   /** Stops the timers of the stream (dead-letter retries, throttle); call after the pipeline stopped. */
   dispose: () => void;
@@ -67,23 +71,25 @@ export function createSink(config: Config, kind: SinkKind, db: Database): Sink {
 export async function openStream(config: Config, db: Database, opts: StreamOptions): Promise<RunningStream> {
   const state = await requireWorld(db, config);
   const saved = await loadSimState(db, '1/1');
-  const ctx = buildContext(config, buildWorld(config));
   const kind = opts.sink ?? (config.stream.sink as SinkKind);
   if (!(kind in SINKS))
     throw new DatagenError(
       'CLI_USAGE',
       `--sink: unknown sink ${JSON.stringify(kind)}; known: ${Object.keys(SINKS).join(', ')}`,
     );
-  const source = new SimulatorSource({
-    ctx,
-    startDay: saved?.snapshot.day ?? dayOf(config.historical.start_date),
-    snapshot: saved?.snapshot,
-    pacing: opts.pacing,
-    until: opts.until,
-    typeRates: config.pipeline.type_rates as Partial<Record<EventType, number>>,
-  });
+  const source: Source = opts.replay
+    ? new ReplaySource({ db, ...opts.replay, pacing: opts.pacing })
+    : new SimulatorSource({
+        ctx: buildContext(config, buildWorld(config)),
+        startDay: saved?.snapshot.day ?? dayOf(config.historical.start_date),
+        snapshot: saved?.snapshot,
+        pacing: opts.pacing,
+        until: opts.until,
+        typeRates: config.pipeline.type_rates as Partial<Record<EventType, number>>,
+      });
   const routing = config.pipeline.routing ?? { default: config.stream.hub };
   const { pacing: _pacing, ...content } = source.describe();
+  if (opts.replay?.restamp) content.restamp_started = Date.now();
   const name =
     opts.name ??
     `${kind}-${createHash('sha256')

@@ -25,6 +25,8 @@ export interface FactTable {
   columns: readonly FactColumn[];
   /** The rows an event adds (none when it does not belong here). */
   rows: (e: SimEvent) => FactValue[][];
+  /** One row per event with the payload's columns (the replay source rebuilds events from these tables). */
+  oneRowPerEvent?: boolean;
 }
 
 const ID: FactColumn = { name: 'event_id', sqlType: 'VARCHAR', nullable: false, description: 'Stable event id.' };
@@ -69,6 +71,7 @@ function eventTable(
     description,
     sources: types,
     columns,
+    oneRowPerEvent: true,
     rows: (e) => {
       if (!set.has(e.event_type) || (opts.when && !opts.when(e))) return [];
       const row: FactValue[] = [e.event_id, e.ts];
