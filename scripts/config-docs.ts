@@ -1,8 +1,13 @@
-// Regenerates the config reference in README.md from the schema: node --import tsx scripts/config-docs.ts
+// Regenerates the generated parts of README.md (config reference, library example): npm run docs:config
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withConfigReference } from '../src/config/docs.js';
 
 const path = new URL('../README.md', import.meta.url);
-writeFileSync(path, withConfigReference(readFileSync(path, 'utf8')));
+const example = readFileSync(new URL('../examples/library.ts', import.meta.url), 'utf8').trim();
+const readme = withConfigReference(readFileSync(path, 'utf8')).replace(
+  /(<!-- example:begin[^\n]*-->\n```ts\n)[\s\S]*?(```\n<!-- example:end -->)/,
+  (_m, open: string, close: string) => `${open}${example}\n${close}`,
+);
+writeFileSync(path, readme);
 console.log('README.md config reference updated');
