@@ -40,8 +40,8 @@ export interface PipelineOptions {
   deadLetters?: DeadLetterStore;
   /** Saves the watermark (called every checkpointEveryMs and at the end). */
   checkpoint?: { position: number; save: (position: number) => Promise<void>; everyMs: number };
-  /** Waits before each event leaves the source (the throttle's pacer). */
-  pace?: () => Promise<void> | void;
+  /** Waits before each event leaves the source (the throttle's pacer); returns nothing when no wait is needed. */
+  pace?: () => Promise<void> | undefined;
   maxEvents?: number;
   durationMs?: number;
   hooks?: PipelineHooks;
@@ -157,13 +157,15 @@ export class Pipeline {
       for (const ev of batch) {
         if (this.pauseGate) await this.pauseGate.promise;
         if (signal.aborted) return;
-        if (this.opts.pace) await this.opts.pace();
+        const wait = this.opts.pace?.();
+        if (wait) await wait;
         const env = ev.envelope;
         const destination = router.route({ type: env.event_type, source: source.name, data: env });
         const out: OutEvent = { envelope: env, json: JSON.stringify(env), destination, seq: ev.seq };
         this.stats.generated(env.event_type);
         this.opts.hooks?.eventGenerated?.(env);
-        await this.queue.push(out, this.opts.priorityOf?.(env.event_type) ?? 'normal');
+        const priority = this.opts.priorityOf?.(env.event_type) ?? 'normal';
+        if (!this.queue.tryPush(out, priority)) await this.queue.push(out, priority);
         if (this.opts.maxEvents !== undefined && ++this.generatedCount >= this.opts.maxEvents) {
           this.sourceDone = true;
           void this.stop();

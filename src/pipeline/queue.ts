@@ -163,6 +163,16 @@ export class BoundedPriorityQueue<T> {
    * incoming item takes part: if its lane is below every queued lane, it is the one dropped, so a lower item is
    * never kept at the expense of a higher one. Rejects with QUEUE_CLOSED after `close()`.
    */
+  /**
+   * Adds the item now when there is room and nobody waits (no promise: the hot path of a fast source);
+   * returns false when the caller must use push() (full, closed or pushers waiting).
+   */
+  tryPush(item: T, priority: Priority): boolean {
+    if (this.isClosed || this.count >= this.capacity || this.pushers.length > 0) return false;
+    this.enqueue(item, laneIndex(priority));
+    return true;
+  }
+
   push(item: T, priority: Priority): Promise<void> {
     if (this.isClosed) return Promise.reject(closedError());
     const lane = laneIndex(priority);

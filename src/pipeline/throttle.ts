@@ -31,9 +31,9 @@ export class StreamThrottle {
     });
   }
 
-  /** Waits for the pacer (at once while the throttle is off). */
-  acquire(): Promise<void> {
-    return this.pacer.acquire();
+  /** Waits for the pacer; nothing to wait for (undefined) while the throttle is off. */
+  acquire(): Promise<void> | undefined {
+    return this.adaptive ? this.pacer.acquire() : undefined;
   }
 
   get active(): boolean {

@@ -19,8 +19,10 @@ export interface SimEvent {
 
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-let cachedDay = Number.NaN;
-let cachedPrefix = '';
+// Two cached days: simulated times and wall-clock ingest times are formatted in turn.
+const cacheDay = [Number.NaN, Number.NaN];
+const cachePrefix = ['', ''];
+let cacheNext = 0;
 
 /**
  * ISO-8601 UTC with milliseconds, as Date.toISOString gives, about five times faster: the simulator formats
@@ -28,9 +30,14 @@ let cachedPrefix = '';
  */
 export function iso(ms: number): string {
   const day = Math.floor(ms / 86_400_000);
-  if (day !== cachedDay) {
-    cachedDay = day;
-    cachedPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+  let prefix: string;
+  if (cacheDay[0] === day) prefix = cachePrefix[0];
+  else if (cacheDay[1] === day) prefix = cachePrefix[1];
+  else {
+    prefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+    cacheDay[cacheNext] = day;
+    cachePrefix[cacheNext] = prefix;
+    cacheNext = 1 - cacheNext;
   }
   let rest = ms - day * 86_400_000;
   const h = Math.floor(rest / 3_600_000);
@@ -38,7 +45,7 @@ export function iso(ms: number): string {
   const m = Math.floor(rest / 60_000);
   rest -= m * 60_000;
   const sec = Math.floor(rest / 1000);
-  return `${cachedPrefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[rest - sec * 1000]}Z`;
+  return `${prefix}${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[rest - sec * 1000]}Z`;
 }
 
 /** Dollars from cents (exact to the cent in JSON). */
