@@ -19,14 +19,23 @@ const arg = (name: string, def: string) => {
 const events = Number(arg('events', '1000000'));
 const stallSeconds = Number(arg('stall-seconds', '60'));
 const dir = mkdtempSync(join(tmpdir(), 'rdg-bench-pipeline-'));
-const config = configSchema.parse({ database: { path: join(dir, 'b.duckdb') }, sinks: { file: { dir: join(dir, 'out') } } });
+const config = configSchema.parse({
+  database: { path: join(dir, 'b.duckdb') },
+  sinks: { file: { dir: join(dir, 'out') } },
+});
 const db = await openDatabase(config.database.path);
 await generateMaster(config, db);
 const rows: Record<string, string | number>[] = [];
 const cmd = `node --import tsx bench/pipeline.ts ${process.argv.slice(2).join(' ')}`.trim();
 
 async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSink) {
-  const s = await openStream(config, db, { pacing, maxEvents: n, fresh: true, name: `bench-${label}`, sinkInstance: sink });
+  const s = await openStream(config, db, {
+    pacing,
+    maxEvents: n,
+    fresh: true,
+    name: `bench-${label}`,
+    sinkInstance: sink,
+  });
   const t = performance.now();
   await s.pipeline.start();
   await s.pipeline.finished;
@@ -38,17 +47,34 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
 
 {
   const { seconds, x } = await measure('max', { mode: 'max' }, events);
-  rows.push({ command: cmd, input: `${x.events_sent.toLocaleString('en-US')} events, default world`, case: 'file sink, --speed max', result: `${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s end to end; batch p99 ${x.send_latency_ms.p99} ms`, machine: machine() });
+  rows.push({
+    command: cmd,
+    input: `${x.events_sent.toLocaleString('en-US')} events, default world`,
+    case: 'file sink, --speed max',
+    result: `${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s end to end; batch p99 ${x.send_latency_ms.p99} ms`,
+    machine: machine(),
+  });
 }
 {
   const n = 10_000 * 20;
   const { x } = await measure('rate', { mode: 'rate', eventsPerSecond: 10_000 }, n);
-  rows.push({ command: cmd, input: `${n.toLocaleString('en-US')} events at 10,000/s`, case: 'file sink, --rate 10000', result: `send p50/p95/p99 ${x.send_latency_ms.p50}/${x.send_latency_ms.p95}/${x.send_latency_ms.p99} ms; generation to ack p99 ${x.end_to_end_latency_ms.p99} ms`, machine: machine() });
+  rows.push({
+    command: cmd,
+    input: `${n.toLocaleString('en-US')} events at 10,000/s`,
+    case: 'file sink, --rate 10000',
+    result: `send p50/p95/p99 ${x.send_latency_ms.p50}/${x.send_latency_ms.p95}/${x.send_latency_ms.p99} ms; generation to ack p99 ${x.end_to_end_latency_ms.p99} ms`,
+    machine: machine(),
+  });
 }
 {
   const sink = new FaultSink();
   sink.stallSends();
-  const s = await openStream(config, db, { pacing: { mode: 'max' }, fresh: true, name: 'bench-stall', sinkInstance: sink });
+  const s = await openStream(config, db, {
+    pacing: { mode: 'max' },
+    fresh: true,
+    name: 'bench-stall',
+    sinkInstance: sink,
+  });
   await s.pipeline.start();
   let maxRss = 0;
   const t = Date.now();
@@ -60,7 +86,13 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
   sink.release();
   await s.pipeline.stop();
   s.dispose();
-  rows.push({ command: cmd, input: `sink stalled ${stallSeconds} s`, case: 'backpressure', result: `queue ${x.queue_depth}/${x.queue_capacity}, ${x.events_generated} generated while stalled, max RSS ${Math.round(maxRss / 2 ** 20)} MiB`, machine: machine() });
+  rows.push({
+    command: cmd,
+    input: `sink stalled ${stallSeconds} s`,
+    case: 'backpressure',
+    result: `queue ${x.queue_depth}/${x.queue_capacity}, ${x.events_generated} generated while stalled, max RSS ${Math.round(maxRss / 2 ** 20)} MiB`,
+    machine: machine(),
+  });
 }
 db.close();
 rmSync(dir, { recursive: true, force: true });
