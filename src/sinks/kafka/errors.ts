@@ -1,0 +1,57 @@
+// Classifying Kafka client errors: fatal (the dead-letter store), retriable, or retriable after a new producer.
+
+import { AuthenticationError, NetworkError, ProtocolError, TimeoutError, UserError } from '@platformatic/kafka';
+
+const FATAL = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+  'TOPIC_AUTHORIZATION_FAILED',
+  'CLUSTER_AUTHORIZATION_FAILED',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'SASL_AUTHENTICATION_FAILED',
+  'UNSUPPORTED_COMPRESSION_TYPE',
+  'INVALID_TOPIC_EXCEPTION',
+  'POLICY_VIOLATION',
+]);
+// The 1.x idempotent producer does not recover from these on its own: it must be recreated.
+const RESET = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+]);
+
+export interface Verdict {
+  retriable: boolean;
+  resetProducer: boolean;
+  reason: string;
+}
+
+function* nested(err: unknown): Generator<Error> {
+  if (!(err instanceof Error)) return;
+  yield err;
+  if (err instanceof AggregateError) for (const e of err.errors) yield* nested(e);
+  if (err.cause) yield* nested(err.cause);
+}
+
+/** Walks the client's nested errors (MultipleErrors > ResponseError > ProtocolError) for the deciding one. */
+export function classify(err: unknown): Verdict {
+  let retriable: Verdict | undefined;
+  for (const e of nested(err)) {
+    if (e instanceof ProtocolError) {
+      const id = String(e.apiId);
+      if (FATAL.has(id)) return { retriable: false, resetProducer: false, reason: id };
+      if (RESET.has(id)) return { retriable: true, resetProducer: true, reason: id };
+      retriable ??= { retriable: true, resetProducer: false, reason: id };
+    } else if (e instanceof AuthenticationError || e instanceof UserError) {
+      return { retriable: false, resetProducer: false, reason: e.message };
+    } else if (e instanceof TimeoutError || e instanceof NetworkError) {
+      retriable ??= { retriable: true, resetProducer: false, reason: e.message };
+    }
+  }
+  return (
+    retriable ?? { retriable: true, resetProducer: false, reason: err instanceof Error ? err.message : String(err) }
+  );
+}

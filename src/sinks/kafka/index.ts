@@ -1,0 +1,11 @@
+// The Kafka sink's registration.
+
+import type { SinkFactory } from '../types.js';
+import { type KafkaSinkConfig, kafkaSinkConfig } from './config.js';
+import { KafkaSink } from './sink.js';
+
+export default {
+  kind: 'kafka',
+  configSchema: kafkaSinkConfig,
+  create: (config) => new KafkaSink(config),
+} satisfies SinkFactory<KafkaSinkConfig>;
