@@ -45,6 +45,7 @@ if (needsKafka && !env.KAFKA_BOOTSTRAP_SERVERS) {
   const { startBroker } = await import('./kafka/broker.mjs');
   const broker = await startBroker();
   env.KAFKA_BOOTSTRAP_SERVERS = broker.bootstrap;
+  env.RETAIL_DATAGEN_TEST_SHARED_BROKER = '1';
   hooks.push(() => broker.stop());
   console.log(`kafka broker for tests at ${broker.bootstrap}`);
 }
