@@ -121,8 +121,23 @@ test('kill -9 in the middle of a stream, then the same command: every event arri
   const ids = readEvents(out).map((e) => e.event_id as string);
   const got = new Set(ids);
   assert.deepEqual([...got].sort(), [...cleanIds].sort(), 'no event missing and none outside the clean run');
-  const duplicates = ids.length - got.size;
-  assert.ok(duplicates <= 10_000 + 256, `duplicates (${duplicates}) are at most what was in flight`);
+  // Duplicates are the events in flight at the kill: delivered after the last saved checkpoint, queued or batched.
+  // They form one run of the stream right after the checkpoint, no longer than the queue, a batch and what one
+  // checkpoint interval (100 ms here) can deliver.
+  const seen = new Map<string, number>();
+  for (const id of ids) seen.set(id, (seen.get(id) ?? 0) + 1);
+  const positions = cleanIds.map((id, i) => (seen.get(id)! > 1 ? i : -1)).filter((i) => i >= 0);
+  if (positions.length > 0) {
+    assert.equal(
+      positions[positions.length - 1] - positions[0] + 1,
+      positions.length,
+      'duplicates are one contiguous run of the stream',
+    );
+  }
+  assert.ok(
+    positions.length <= 10_000 + 2 * 256 + 10_000,
+    `duplicates (${positions.length}) are at most what was in flight`,
+  );
 });
 
 test('SIGTERM drains: everything generated is delivered and the checkpoint matches', async () => {
