@@ -42,10 +42,23 @@ function readEvents(out: string): Record<string, unknown>[] {
   const events: Record<string, unknown>[] = [];
   for (const d of readdirSync(out)) {
     for (const f of readdirSync(join(out, d))) {
-      for (const line of readFileSync(join(out, d, f), 'utf8').split('\n')) if (line) events.push(JSON.parse(line));
+      const lines = readFileSync(join(out, d, f), 'utf8').split('\n');
+      // The last piece is empty, or a line still being written while a running stream is polled.
+      for (const line of lines.slice(0, -1)) events.push(JSON.parse(line));
     }
   }
   return events;
+}
+
+/** Waits until the stream has written at least `n` events (or fails after a minute). */
+async function waitForEvents(out: string, n: number): Promise<number> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const got = readEvents(out).length;
+    if (got >= n) return got;
+    if (Date.now() > until) throw new Error(`only ${got} events written`);
+    await new Promise((r) => setTimeout(r, 30));
+  }
 }
 
 const streamArgs = (db: string, out: string, extra: string[] = []) => [
@@ -150,7 +163,7 @@ test('SIGTERM drains: everything generated is delivered and the checkpoint match
   child.stderr.on('data', (d) => {
     stderr += d;
   });
-  await new Promise((r) => setTimeout(r, 2500));
+  await waitForEvents(out, 3000);
   child.kill('SIGTERM');
   const code = await new Promise<number | null>((r) => child.once('close', r));
   assert.equal(code, 0, stderr);
