@@ -131,7 +131,7 @@ export const performanceSchema = z
       .gt(0)
       .max(100)
       .default(100)
-      .describe('Share of the CPU cores the history may use; sets the worker count.'),
+      .describe('Share of the CPU cores the history may use: caps the worker threads taken from max_workers.'),
     max_workers: z
       .number()
       .int()
@@ -139,7 +139,9 @@ export const performanceSchema = z
       .max(64)
       .nullable()
       .default(null)
-      .describe('Worker threads for the history; null to derive from max_cpu_percent.'),
+      .describe(
+        'Worker threads for the history; null for one (more pay only with cores to spare; --workers overrides).',
+      ),
     batch_hours: z
       .number()
       .int()

@@ -18,12 +18,15 @@ import { runParallelHistory } from './history-parallel.js';
 export const HISTORY_DB_MEMORY = '256MB';
 
 /**
- * Worker threads for the history: the flag, else performance.max_workers, else one. More workers only pay on
+ * Worker threads for the history: the flag, else performance.max_workers (capped by max_cpu_percent), else one. More workers only pay on
  * machines with cores to spare beyond the database's own threads (on 2 cores, 1 worker measured faster).
  */
 export function workerCount(config: Config, requested: number | undefined, dcsInShard: number): number {
-  const wanted = requested ?? config.performance.max_workers ?? 1;
-  return Math.max(1, Math.min(wanted, dcsInShard, availableParallelism() * 4));
+  const cores = availableParallelism();
+  // max_cpu_percent caps what the config asks for; an explicit --workers is taken as given.
+  const cap = Math.max(1, Math.floor((cores * config.performance.max_cpu_percent) / 100));
+  const wanted = requested ?? Math.min(config.performance.max_workers ?? 1, cap);
+  return Math.max(1, Math.min(wanted, dcsInShard, cores * 4));
 }
 
 export interface HistoryOptions {

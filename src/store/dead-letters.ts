@@ -40,19 +40,19 @@ export interface DeadLetter {
   status: DeadLetterStatus;
 }
 
-export interface NewDeadLetter {
-  stream: string;
-  event_id: string;
-  event_type: string;
-  destination: string;
-  envelope: string;
-  error_code: string;
-  last_error: string;
-  retriable: boolean;
-  attempts: number;
-  failedAt: number;
-  nextRetryAt: number | null;
-}
+/** What the pipeline records for a failed event; the store adds the id, status and times. */
+export type NewDeadLetter = Pick<
+  DeadLetter,
+  | 'stream'
+  | 'event_id'
+  | 'event_type'
+  | 'destination'
+  | 'envelope'
+  | 'error_code'
+  | 'last_error'
+  | 'retriable'
+  | 'attempts'
+> & { failedAt: number; nextRetryAt: number | null };
 
 export interface DeadLetterFilter {
   type?: string;
