@@ -10,6 +10,7 @@ import { registerGenerate } from './generate.js';
 import { registerHistory } from './history.js';
 import { registerMaster } from './master.js';
 import { registerSchema } from './schema.js';
+import { registerSources } from './sources.js';
 import { registerStart } from './start.js';
 import { registerStream } from './stream.js';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerMaster(program);
   registerHistory(program);
   registerStream(program);
+  registerSources(program);
   registerDlq(program);
   registerGenerate(program);
   registerExport(program);

@@ -64,7 +64,10 @@ export function registerStream(program: Command): void {
     .option('--until <time>', 'stop before this simulated time (ISO, UTC), so the stream content is fully determined')
     .option('--duration <d>', 'stop after this long (e.g. 90s, 10m)')
     .option('--max-events <n>', 'stop after this many events')
-    .option('--source <kind>', 'simulator (the world continued live) or replay (the stored history)', 'simulator')
+    .option(
+      '--source <kind>',
+      'sources (the configured sources: the default when the config has any), simulator (the world continued live) or replay (the stored history)',
+    )
     .option('--from <time>', 'replay: first instant (inclusive)')
     .option('--to <time>', 'replay: last instant (exclusive)')
     .option('--restamp', 'replay: shift event times so that the replay looks live')
@@ -102,15 +105,16 @@ export function registerStream(program: Command): void {
           throw new DatagenError('CLI_USAGE', '--source replay needs --from and --to (simulated times)');
         replay = { from: parseInstant('--from', opts.from), to: parseInstant('--to', opts.to), restamp: opts.restamp };
         if (replay.to <= replay.from) throw new DatagenError('CLI_USAGE', '--to must be after --from');
-      } else if (opts.source !== 'simulator') {
+      } else if (opts.source !== undefined && opts.source !== 'simulator' && opts.source !== 'sources') {
         throw new DatagenError(
           'CLI_USAGE',
-          `--source: expected simulator or replay; got ${JSON.stringify(opts.source)}`,
+          `--source: expected sources, simulator or replay; got ${JSON.stringify(opts.source)}`,
         );
       }
       const db = await openDatabase(config.database.path, { threads: config.database.threads });
       const s = await openStream(config, db, {
         replay,
+        sources: opts.source === 'sources' ? true : opts.source === undefined ? undefined : false,
         pacing,
         until,
         durationMs,
@@ -131,8 +135,14 @@ export function registerStream(program: Command): void {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      const resumed = s.resumedSources
+        ? Object.entries(s.resumedSources)
+            .filter(([, r]) => r.position > 0)
+            .map(([n, r]) => `${n} after ${fmt(r.position)}`)
+            .join(', ')
+        : '';
       note(
-        `stream ${s.name} -> ${s.sink.kind}${s.resumedFrom > 0 ? `, resuming after event ${fmt(s.resumedFrom)}` : ''}`,
+        `stream ${s.name} -> ${s.sink.kind}${s.resumedFrom > 0 ? `, resuming after event ${fmt(s.resumedFrom)}${resumed ? ` (${resumed})` : ''}` : ''}`,
       );
       const tty = process.stderr.isTTY;
       const status = setInterval(() => {

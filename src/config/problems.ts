@@ -16,7 +16,7 @@ export interface ConfigProblem {
   origin?: string;
 }
 
-const SECRET_KEYS = /connection_string|account_key|password|secret|token|sas/i;
+const SECRET_KEYS = /connection_string|account_key|password|secret|token|sas|headers|authorization|api_key/i;
 
 function getAt(obj: unknown, path: readonly PropertyKey[]): unknown {
   let cur = obj;

@@ -1,6 +1,7 @@
 // The one config schema: its types, defaults, validation, JSON Schema and documentation all come from here.
 
 import { z } from 'zod';
+import { sourcesSchema } from '../sources/config.js';
 import { pipelineSchema, sinksSchema } from './pipeline.js';
 import {
   databaseSchema,
@@ -45,8 +46,23 @@ export const configSchema = z
       'The streaming pipeline: queue, batches, retries, circuit, dead letters, routing, throttling.',
     ),
     sinks: section(sinksSchema).describe("Each sink's settings (the one used is stream.sink)."),
+    sources: sourcesSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A source's destination and an explicit routing entry for it must not disagree.
+    const explicit = c.pipeline.routing?.sources ?? {};
+    for (const [name, s] of Object.entries(c.sources)) {
+      const other = explicit[name];
+      if (s.destination !== undefined && other !== undefined && other !== s.destination) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sources', name, 'destination'],
+          message: `disagrees with pipeline.routing.sources.${name} (${JSON.stringify(other)}); keep one of them`,
+        });
+      }
+    }
+  });
 
 /** The parsed, validated configuration every component receives. */
 export type Config = z.output<typeof configSchema>;

@@ -16,6 +16,8 @@ import { dayOf } from '../simulate/calendar.js';
 import { buildContext } from '../simulate/context.js';
 import { SINKS, type SinkKind } from '../sinks/registry.js';
 import type { Sink } from '../sinks/types.js';
+import type { MergedSource, SourcePosition } from '../sources/merge.js';
+import { enabledSources, openSources, routingOf, sourcesIdentity } from '../sources/open.js';
 import { ReplaySource } from '../sources/replay/source.js';
 import type { Pacing } from '../sources/simulator/pacing.js';
 import { SimulatorSource } from '../sources/simulator/source.js';
@@ -44,6 +46,8 @@ export interface StreamOptions {
   sinkInstance?: Sink;
   /** Replay the stored history between two instants instead of continuing the world. */
   replay?: { from: number; to: number; restamp?: boolean };
+  /** Stream the configured `sources` (default: when the config has enabled ones and no replay was asked for). */
+  sources?: boolean;
 }
 
 export interface RunningStream {
@@ -53,6 +57,8 @@ export interface RunningStream {
   sink: Sink;
   source: Source;
   resumedFrom: number;
+  /** With configured sources: where each one resumed. */
+  resumedSources?: Record<string, SourcePosition>;
   /** Stops the timers of the stream (dead-letter retries, throttle); call after the pipeline stopped. */
   dispose: () => void;
 }
@@ -69,34 +75,52 @@ export function createSink(config: Config, kind: SinkKind, db: Database): Sink {
  * @example const s = await openStream(config, db, { pacing: { mode: 'max' } }); await s.pipeline.start(); await s.pipeline.finished;
  */
 export async function openStream(config: Config, db: Database, opts: StreamOptions): Promise<RunningStream> {
-  const state = await requireWorld(db, config);
-  const saved = await loadSimState(db, '1/1');
   const kind = opts.sink ?? (config.stream.sink as SinkKind);
   if (!(kind in SINKS))
     throw new DatagenError(
       'CLI_USAGE',
       `--sink: unknown sink ${JSON.stringify(kind)}; known: ${Object.keys(SINKS).join(', ')}`,
     );
-  const source: Source = opts.replay
-    ? new ReplaySource({ db, ...opts.replay, pacing: opts.pacing })
-    : new SimulatorSource({
-        ctx: buildContext(config, buildWorld(config)),
-        startDay: saved?.snapshot.day ?? dayOf(config.historical.start_date),
-        snapshot: saved?.snapshot,
-        pacing: opts.pacing,
-        until: opts.until,
-        typeRates: config.pipeline.type_rates as Partial<Record<EventType, number>>,
-      });
-  const routing = config.pipeline.routing ?? { default: config.stream.hub };
-  const { pacing: _pacing, ...content } = source.describe();
-  if (opts.replay?.restamp) content.restamp_started = Date.now();
-  const name =
-    opts.name ??
-    `${kind}-${createHash('sha256')
-      .update(JSON.stringify({ world: state.config_hash, content, routing, typeRates: config.pipeline.type_rates }))
-      .digest('hex')
-      .slice(0, 12)}`;
-  const checkpoint = opts.fresh ? null : await readCheckpoint(db, name);
+  const useSources = opts.sources ?? (!opts.replay && enabledSources(config).length > 0);
+  const routing = useSources ? routingOf(config) : (config.pipeline.routing ?? { default: config.stream.hub });
+  let source: Source;
+  let merged: MergedSource | undefined;
+  let name: string;
+  let checkpoint: Awaited<ReturnType<typeof readCheckpoint>> = null;
+  let resumedSources: Record<string, SourcePosition> | undefined;
+  const hash = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 12);
+  if (useSources) {
+    if (enabledSources(config).length === 0)
+      throw new DatagenError('CLI_USAGE', 'no enabled source in the config (sources: ... enabled: true)');
+    const needsWorld = enabledSources(config).some(([, s]) => s.source_type === 'retail');
+    const world = needsWorld ? (await requireWorld(db, config)).config_hash : null;
+    name =
+      opts.name ??
+      `${kind}-sources-${hash({ world, sources: sourcesIdentity(config), routing, typeRates: config.pipeline.type_rates })}`;
+    checkpoint = opts.fresh ? null : await readCheckpoint(db, name);
+    resumedSources = (checkpoint?.source.sources as Record<string, SourcePosition> | undefined) ?? {};
+    merged = await openSources(config, db, resumedSources, (err, context) => opts.hooks?.error?.(err, context));
+    source = merged;
+  } else {
+    const state = await requireWorld(db, config);
+    const saved = await loadSimState(db, '1/1');
+    source = opts.replay
+      ? new ReplaySource({ db, ...opts.replay, pacing: opts.pacing })
+      : new SimulatorSource({
+          ctx: buildContext(config, buildWorld(config)),
+          startDay: saved?.snapshot.day ?? dayOf(config.historical.start_date),
+          snapshot: saved?.snapshot,
+          pacing: opts.pacing,
+          until: opts.until,
+          typeRates: config.pipeline.type_rates as Partial<Record<EventType, number>>,
+        });
+    const { pacing: _pacing, ...content } = source.describe();
+    if (opts.replay?.restamp) content.restamp_started = Date.now();
+    name =
+      opts.name ??
+      `${kind}-${hash({ world: state.config_hash, content, routing, typeRates: config.pipeline.type_rates })}`;
+    checkpoint = opts.fresh ? null : await readCheckpoint(db, name);
+  }
   const deadLetters = config.realtime.enable_dead_letter_queue ? await DeadLetterStore.open(db) : undefined;
   const sink = opts.sinkInstance ?? createSink(config, kind, db);
   const p = config.pipeline;
@@ -147,9 +171,11 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     },
     deadLetters,
     checkpoint: {
-      position: checkpoint?.position ?? 0,
+      // Merged positions count from 1 on every run; each source's own position is what resumes.
+      position: merged ? 0 : (checkpoint?.position ?? 0),
       everyMs: p.checkpoint_interval_ms,
-      save: (position) => writeCheckpoint(db, name, position, source.describe()),
+      save: (position) =>
+        writeCheckpoint(db, name, position, merged ? { sources: merged.positionsAt(position) } : source.describe()),
     },
     pace: () => throttle.acquire(),
     maxEvents: opts.maxEvents,
@@ -178,7 +204,10 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     throttle,
     sink,
     source,
-    resumedFrom: checkpoint?.position ?? 0,
+    resumedFrom: resumedSources
+      ? Object.values(resumedSources).reduce((n, r) => n + r.position, 0)
+      : (checkpoint?.position ?? 0),
+    resumedSources,
     dispose: () => {
       for (const t of timers) clearInterval(t);
     },

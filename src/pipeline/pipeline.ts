@@ -4,7 +4,7 @@
 // dead-lettered), so a restart resends at most what was in flight.
 
 import { DatagenError } from '../errors.js';
-import type { EventEnvelope } from '../events/envelope.js';
+import type { StreamEnvelope } from '../events/record-envelope.js';
 import type { EventType } from '../events/types.js';
 import type { OutEvent, SendOutcome, Sink, SinkBatch } from '../sinks/types.js';
 import type { Source } from '../sources/types.js';
@@ -20,9 +20,9 @@ import { Watermark } from './watermark.js';
 export type PipelineState = 'idle' | 'running' | 'paused' | 'draining' | 'stopped';
 
 export interface PipelineHooks {
-  eventGenerated?: (e: EventEnvelope) => void;
+  eventGenerated?: (e: StreamEnvelope) => void;
   batchSent?: (batch: SinkBatch, latencyMs: number) => void;
-  eventFailed?: (e: EventEnvelope, error: DatagenError, deadLettered: boolean) => void;
+  eventFailed?: (e: StreamEnvelope, error: DatagenError, deadLettered: boolean) => void;
   error?: (error: unknown, context: string) => void;
 }
 
@@ -160,11 +160,11 @@ export class Pipeline {
         const wait = this.opts.pace?.();
         if (wait) await wait;
         const env = ev.envelope;
-        const destination = router.route({ type: env.event_type, source: source.name, data: env });
+        const destination = router.route({ type: env.event_type, source: ev.source ?? source.name, data: env });
         const out: OutEvent = { envelope: env, json: JSON.stringify(env), destination, seq: ev.seq };
         this.stats.generated(env.event_type);
         this.opts.hooks?.eventGenerated?.(env);
-        const priority = this.opts.priorityOf?.(env.event_type) ?? 'normal';
+        const priority = ev.priority ?? this.opts.priorityOf?.(env.event_type as EventType) ?? 'normal';
         if (!this.queue.tryPush(out, priority)) await this.queue.push(out, priority);
         if (this.opts.maxEvents !== undefined && ++this.generatedCount >= this.opts.maxEvents) {
           this.sourceDone = true;

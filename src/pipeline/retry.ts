@@ -37,6 +37,8 @@ export interface RetryOptions extends Omit<BackoffOptions, 'random'> {
   sleep?: (ms: number) => Promise<void>;
   /** Default: a PRNG seeded from the clock (jitter needs no reproducibility, only spread). */
   random?: () => number;
+  /** The delay to use instead of the backoff for an error, e.g. a server's Retry-After; undefined keeps the backoff. */
+  delayFor?: (err: unknown, backoffMs: number) => number | undefined;
   /** Called before each wait: the error, the number of the attempt that failed (1-based) and the delay. */
   onRetry?: (err: unknown, attempt: number, delayMs: number) => void;
   /** Aborting stops the retries: no new attempt starts and a pending wait ends early. */
@@ -88,7 +90,8 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, opts: RetryO
     if (!opts.isRetriable(error)) throw giveUp(label, 'fatal', attempt, error);
     if (attempt > opts.attempts) throw giveUp(label, 'exhausted', attempt, error);
     if (signal?.aborted) throw giveUp(label, 'aborted', attempt, error);
-    const delayMs = backoffDelay(attempt, { ...opts, random });
+    const backoffMs = backoffDelay(attempt, { ...opts, random });
+    const delayMs = opts.delayFor?.(error, backoffMs) ?? backoffMs;
     opts.onRetry?.(error, attempt, delayMs);
     if (!(await sleepUnlessAborted(sleep, delayMs, signal))) throw giveUp(label, 'aborted', attempt, error);
   }

@@ -51,11 +51,18 @@ export const routingPatternSchema = z
   .strict();
 
 /**
- * The routing config. Precedence: map (by type, then by source) → rules in order → patterns in order → default.
+ * The routing config. Precedence: sources (explicit source mappings) → map (by type, then by source) → rules in
+ * order → patterns in order → default.
  * @example routingRulesSchema.parse({ map: { ad_impression: 'marketing' }, default: 'main' })
  */
 export const routingRulesSchema = z
   .object({
+    sources: z
+      .record(z.string(), z.string().min(1))
+      .optional()
+      .describe(
+        "Configured source name to destination: every record of that source goes there. Checked first; a source's own `destination` adds an entry here.",
+      ),
     map: z
       .record(z.string(), z.string().min(1))
       .optional()
@@ -81,7 +88,7 @@ export interface RoutableRecord {
 /** Why a record went where it went. @example router.explain(r).matched === 'rule' */
 export interface RouteExplanation {
   destination: string;
-  matched: 'map' | 'rule' | 'pattern' | 'default';
+  matched: 'source' | 'map' | 'rule' | 'pattern' | 'default';
   /** The entry that decided, e.g. `rules[1] 'severe' (payload.severity == "critical")`; absent for the default. */
   rule?: string;
   /** Every check made, in order, with its outcome; the deciding one is last. */
@@ -133,6 +140,7 @@ interface CompiledPattern {
  */
 export class Router {
   readonly rules: RoutingRules;
+  private readonly bySource: ReadonlyMap<string, string>;
   private readonly map: ReadonlyMap<string, string>;
   private readonly contentRules: readonly CompiledRule[];
   private readonly patterns: readonly CompiledPattern[];
@@ -140,6 +148,7 @@ export class Router {
   /** Validates the config (CONFIG_INVALID on a bad one) and compiles it. */
   constructor(rules: RoutingRulesInput) {
     this.rules = parseRoutingRules(rules);
+    this.bySource = new Map(Object.entries(this.rules.sources ?? {}));
     this.map = new Map(Object.entries(this.rules.map ?? {}));
     this.contentRules = (this.rules.rules ?? []).map((r, i) => ({
       label: `rules[${i}]${r.name ? ` '${r.name}'` : ''} (${r.field} ${r.matches === undefined ? `== ${JSON.stringify(r.equals)}` : `=~ /${r.matches}/`})`,
@@ -170,6 +179,13 @@ export class Router {
 
   // One walk for both route() and explain(); the trace strings are only built when asked for.
   private resolve(record: RoutableRecord, trace?: string[]): Omit<RouteExplanation, 'checked'> {
+    if (record.source !== undefined && this.bySource.size > 0) {
+      const explicit = this.bySource.get(record.source);
+      trace?.push(`sources['${record.source}']: ${explicit === undefined ? 'no entry' : `-> ${explicit}`}`);
+      if (explicit !== undefined) {
+        return { destination: explicit, matched: 'source', rule: `sources['${record.source}']` };
+      }
+    }
     const byType = this.map.get(record.type);
     trace?.push(`map[type '${record.type}']: ${byType === undefined ? 'no entry' : `-> ${byType}`}`);
     if (byType !== undefined) return { destination: byType, matched: 'map', rule: `map[type '${record.type}']` };

@@ -3,12 +3,12 @@
 
 import type { z } from 'zod';
 import type { DatagenError } from '../errors.js';
-import type { EventEnvelope } from '../events/envelope.js';
+import type { StreamEnvelope } from '../events/record-envelope.js';
 import type { Database } from '../store/database.js';
 
 /** An event on its way out: the envelope, its JSON (serialised once), where it goes and its stream position. */
 export interface OutEvent {
-  envelope: EventEnvelope;
+  envelope: StreamEnvelope;
   json: string;
   destination: string;
   /** Position in the stream (1, 2, ...); the checkpoint is the highest position below which all are handled. */

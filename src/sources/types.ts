@@ -1,11 +1,16 @@
 // What every source is: an async iterator of event batches with a position that can be checkpointed.
 
-import type { EventEnvelope } from '../events/envelope.js';
+import type { StreamEnvelope } from '../events/record-envelope.js';
+import type { Priority } from '../pipeline/queue.js';
 
 /** An event from a source, with its position in the source's stream (1, 2, ...). */
 export interface SourceEvent {
-  envelope: EventEnvelope;
+  envelope: StreamEnvelope;
   seq: number;
+  /** The configured source it came from (routing by source); default: the source's name. */
+  source?: string;
+  /** Its queue lane; default: the pipeline's priority of its event type. */
+  priority?: Priority;
 }
 
 export interface Source {
@@ -17,4 +22,15 @@ export interface Source {
   batches(after: number, signal: AbortSignal): AsyncGenerator<SourceEvent[]>;
   /** A description of where the stream starts, for status and checkpoints (e.g. the simulated start time). */
   describe(): Record<string, unknown>;
+}
+
+/**
+ * A source whose position alone cannot restart it (an HTTP cursor, a file offset): it also gives the state to save
+ * with a delivered position, and takes that state back when it resumes.
+ * @example const state = http.stateAt(120); ... http.batches(120, signal, state)
+ */
+export interface StatefulSource extends Source {
+  batches(after: number, signal: AbortSignal, state?: unknown): AsyncGenerator<SourceEvent[]>;
+  /** JSON-serialisable state that restarts the source right after `position` (a position it has emitted, or 0). */
+  stateAt(position: number): unknown;
 }

@@ -39,3 +39,19 @@ export async function clearCheckpoint(db: Database, stream: string): Promise<voi
   await db.run(DDL);
   await db.run(`DELETE FROM stream_checkpoints WHERE stream = ${sqlString(stream)}`);
 }
+
+/** Every saved checkpoint, newest first. */
+export async function listCheckpoints(
+  db: Database,
+): Promise<{ stream: string; position: number; source: Record<string, unknown>; updated_at: string }[]> {
+  await db.run(DDL);
+  const rows = await db.all<{ stream: string; position: bigint; source: string; updated_at: string }>(
+    'SELECT stream, position, source, CAST(updated_at AS VARCHAR) AS updated_at FROM stream_checkpoints ORDER BY updated_at DESC',
+  );
+  return rows.map((r) => ({
+    stream: r.stream,
+    position: Number(r.position),
+    source: JSON.parse(r.source) as Record<string, unknown>,
+    updated_at: r.updated_at,
+  }));
+}

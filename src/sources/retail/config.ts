@@ -1,0 +1,44 @@
+// Params of the retail source: the simulated world continued live, and how fast.
+
+import { z } from 'zod';
+
+const instant = z
+  .string()
+  .refine((t) => !Number.isNaN(Date.parse(t)), 'expected an ISO time such as 2024-03-01T12:00:00Z')
+  .describe('A simulated instant (ISO, UTC).');
+
+export const retailParamsSchema = z
+  .object({
+    speed: z
+      .union([z.literal('max'), z.number().positive().max(1_000_000)])
+      .default(1)
+      .describe("Simulated seconds per second (1 = real time), or 'max' = as fast as the pipeline takes events."),
+    events_per_second: z
+      .number()
+      .positive()
+      .max(10_000_000)
+      .optional()
+      .describe('A fixed rate instead of simulated time.'),
+    until: instant.optional().describe('Stop before this simulated instant (the stream content is then fixed).'),
+  })
+  .strict();
+
+export type RetailParams = z.output<typeof retailParamsSchema>;
+
+export const replayParamsSchema = z
+  .object({
+    from: instant.describe('First instant of the stored history replayed (inclusive).'),
+    to: instant.describe('Last instant (exclusive).'),
+    restamp: z.boolean().default(false).describe('Shift event times so that the replay looks live.'),
+    speed: z
+      .union([z.literal('max'), z.number().positive().max(1_000_000)])
+      .default('max')
+      .describe("Simulated seconds per second, or 'max'."),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (Date.parse(p.to) <= Date.parse(p.from))
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  });
+
+export type ReplayParams = z.output<typeof replayParamsSchema>;
