@@ -164,3 +164,33 @@ test('formatPath writes indexes in brackets', () => {
   assert.equal(formatPath(['rules', 1, 'matches']), 'rules[1].matches');
   assert.equal(formatPath([]), '(routing)');
 });
+
+test('an explicit source mapping wins over the type map, content rules and patterns', () => {
+  const r = new Router({
+    sources: { emergency_alert: 'alerts-critical' },
+    map: { weather_reading: 'weather' },
+    rules: [{ field: 'payload.severity', equals: 'critical', destination: 'critical' }],
+    patterns: [{ regex: '^sensor_\\d+$', on: 'source', destination: 'iot' }],
+    default: 'fallback',
+  });
+  const rec = (type: string, source: string, severity?: string) => ({
+    type,
+    source,
+    data: { event_type: type, payload: severity ? { severity } : {} },
+  });
+  assert.equal(r.route(rec('weather_reading', 'emergency_alert', 'critical')), 'alerts-critical');
+  assert.equal(r.route(rec('weather_reading', 'noaa')), 'weather');
+  assert.equal(r.route(rec('reading', 'noaa', 'critical')), 'critical');
+  assert.equal(r.route(rec('reading', 'sensor_12')), 'iot');
+  assert.equal(r.route(rec('reading', 'sensor_x')), 'fallback');
+  const x = r.explain(rec('reading', 'sensor_12'));
+  assert.equal(x.matched, 'pattern');
+  assert.deepEqual(x.checked, [
+    "sources['sensor_12']: no entry",
+    "map[type 'reading']: no entry",
+    "map[source 'sensor_12']: no entry",
+    'rules[0] (payload.severity == "critical"): no (payload.severity is missing)',
+    'patterns[0] /^sensor_\\d+$/ on source: -> iot',
+  ]);
+  assert.equal(r.explain(rec('x', 'emergency_alert')).matched, 'source');
+});
