@@ -67,7 +67,9 @@ test("a source's destination may not disagree with an explicit routing entry for
 
 test('header values are secrets: config show prints them as ***', () => {
   const c = configSchema.parse({
-    sources: { api: { source_type: 'http', params: { url: 'https://x.test/', headers: { Authorization: 'Bearer abc123' } } } },
+    sources: {
+      api: { source_type: 'http', params: { url: 'https://x.test/', headers: { Authorization: 'Bearer abc123' } } },
+    },
   });
   const shown = JSON.stringify(c);
   assert.ok(!shown.includes('abc123'));

@@ -76,7 +76,14 @@ export function mapSeed003Config(seed: unknown, connectors: Record<string, SeedC
       for (const [k, v] of Object.entries(value)) {
         const from = `${section}.${k}`;
         if (from === 'kafka.bootstrap_servers') {
-          set(config, 'sinks.kafka.brokers', String(v).split(',').map((s) => s.trim()).filter(Boolean));
+          set(
+            config,
+            'sinks.kafka.brokers',
+            String(v)
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          );
           set(config, 'stream.sink', 'kafka');
         } else if (DIRECT[from]) set(config, DIRECT[from], v);
         else notes.push(`${from}: no counterpart; left out`);
@@ -98,7 +105,9 @@ export function mapSeed003Config(seed: unknown, connectors: Record<string, SeedC
       out.source_type = type;
       if (Object.keys(custom).length > 0) out.params = custom;
       if (!(SOURCE_KINDS as string[]).includes(type)) {
-        notes.push(`sources.${name}.source_type: ${JSON.stringify(type)} needs a connector mapping to one of ${SOURCE_KINDS.join(', ')}`);
+        notes.push(
+          `sources.${name}.source_type: ${JSON.stringify(type)} needs a connector mapping to one of ${SOURCE_KINDS.join(', ')}`,
+        );
       }
     }
     for (const [k, v] of Object.entries(s)) {

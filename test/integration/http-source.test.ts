@@ -62,7 +62,12 @@ const settings = (over: Partial<SourceSettings> = {}): SourceSettings => ({
 });
 
 const config = configSchema.parse({});
-function httpSource(name: string, params: Record<string, unknown>, over: Partial<SourceSettings> = {}, errors: unknown[] = []) {
+function httpSource(
+  name: string,
+  params: Record<string, unknown>,
+  over: Partial<SourceSettings> = {},
+  errors: unknown[] = [],
+) {
   const p: HttpParams = httpParamsSchema.parse(params);
   return new HttpSource(p, { name, settings: settings(over), config, onError: (e) => errors.push(e) });
 }
@@ -112,7 +117,10 @@ test('pages are followed through the next link, records added later arrive, and 
   await wait(150); // several more re-polls of the last page
   ac.abort();
   await run;
-  assert.deepEqual(ids(got), Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.deepEqual(
+    ids(got),
+    Array.from({ length: 12 }, (_, i) => i + 1),
+  );
   assert.deepEqual(
     got.map((e) => e.seq),
     Array.from({ length: 12 }, (_, i) => i + 1),
@@ -227,7 +235,12 @@ test("a 500 storm opens that source's circuit while another source keeps flowing
     {},
     errors,
   );
-  const up = httpSource('up', { url: `${base}/feed3`, records: '$.data.items', cursor: { type: 'next_link' }, key: 'id' });
+  const up = httpSource('up', {
+    url: `${base}/feed3`,
+    records: '$.data.items',
+    cursor: { type: 'next_link' },
+    key: 'id',
+  });
   const merged = new MergedSource([
     { name: 'down', source: down },
     { name: 'up', source: up },
@@ -273,7 +286,10 @@ test('rate_limit_per_minute caps the requests of a source (token bucket)', async
   const src = httpSource(
     'rate',
     { url: `${base}/rate` },
-    { rate_limit_per_minute: 600, ingestion: { mode: 'continuous_streaming', polling_interval_seconds: 0.01, buffer_size: 10 } },
+    {
+      rate_limit_per_minute: 600,
+      ingestion: { mode: 'continuous_streaming', polling_interval_seconds: 0.01, buffer_size: 10 },
+    },
   );
   const started = Date.now();
   await collect(src, () => false, { ms: 1500 });

@@ -41,7 +41,10 @@ test('real_time polls every interval, follows pages at once, and stops', async (
   const calls = c.calls();
   await wait(120);
   assert.equal(c.calls(), calls, 'no poll after stop');
-  assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => i + 1));
+  assert.deepEqual(
+    got,
+    Array.from({ length: got.length }, (_, i) => i + 1),
+  );
   const m = mode.metrics();
   assert.equal(m.mode, 'real_time');
   assert.equal(m.polls, calls);
@@ -66,7 +69,11 @@ test('continuous_streaming buffers at most buffer_size records while delivery is
   release();
   await wait(50);
   await mode.stop();
-  assert.deepEqual(got, Array.from({ length: got.length }, (_, i) => i + 1), 'in order, none lost');
+  assert.deepEqual(
+    got,
+    Array.from({ length: got.length }, (_, i) => i + 1),
+    'in order, none lost',
+  );
   assert.ok(got.length >= 6);
   assert.equal(mode.metrics().mode, 'continuous_streaming');
 });
