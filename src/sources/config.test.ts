@@ -133,8 +133,9 @@ test("seed 003's example config loads once its keys are mapped", () => {
   const file = join(dir, 'mapped.yaml');
   writeFileSync(file, YAML.stringify(mapped));
   const { config } = loadConfig({ file, env: {} });
-  assert.deepEqual(config.sinks.kafka.brokers, ['localhost:9092']);
-  assert.equal(config.sinks.kafka.compression, 'gzip');
+  const kafka = config.sinks.kafka as { brokers: string[]; compression: string };
+  assert.deepEqual(kafka.brokers, ['localhost:9092']);
+  assert.equal(kafka.compression, 'gzip');
   assert.equal(config.stream.sink, 'kafka');
   assert.equal(config.realtime.max_batch_size, 500);
   assert.equal(config.realtime.retry_attempts, 3);
