@@ -1,8 +1,7 @@
 // Several sources as one: their batches interleaved into one stream with positions of its own, each event tagged
 // with its source's name and priority, and a per-source resume point for every delivered position.
 
-import type { Priority } from '../pipeline/queue.js';
-import { Channel } from './channel.js';
+import { DEFAULT_WEIGHTS, PRIORITIES, type Priority } from '../pipeline/queue.js';
 import type { Source, SourceEvent, StatefulSource } from './types.js';
 
 /** One source of a merge, with where it resumes. */
@@ -51,8 +50,7 @@ export class MergedSource implements Source {
   }
 
   async *batches(_after: number, signal: AbortSignal): AsyncGenerator<SourceEvent[]> {
-    const channel = new Channel<{ member: number; events: SourceEvent[] }>(Math.max(1, this.members.length));
-    let running = this.members.length;
+    const slots = new MergeSlots(this.members.map((m) => PRIORITIES.indexOf(m.priority ?? 'normal')));
     const loops = this.members.map(async (m, member) => {
       try {
         const resume = m.resume ?? { position: 0 };
@@ -60,31 +58,33 @@ export class MergedSource implements Source {
           ? m.source.batches(resume.position, signal, resume.state)
           : m.source.batches(resume.position, signal);
         for await (const events of it) {
-          if (!(await channel.put({ member, events }))) break;
+          if (!(await slots.put(member, events))) break;
         }
       } catch (err) {
         if (!signal.aborted) this.onError?.(err, `source ${m.name}`);
       } finally {
-        if (--running === 0) channel.close();
+        slots.done(member);
       }
     });
-    const onAbort = () => channel.close();
+    const onAbort = () => slots.close();
     signal.addEventListener('abort', onAbort, { once: true });
     let seq = 0;
     try {
-      for await (const { member, events } of channel) {
-        const m = this.members[member];
+      for (;;) {
+        const next = await slots.take();
+        if (!next) break;
+        const m = this.members[next.member];
         const out: SourceEvent[] = [];
-        for (const e of events) {
+        for (const e of next.events) {
           seq++;
-          this.log.push({ at: seq, member, position: e.seq });
+          this.log.push({ at: seq, member: next.member, position: e.seq });
           out.push({ envelope: e.envelope, seq, source: m.name, priority: m.priority ?? e.priority });
         }
         yield out;
       }
     } finally {
       signal.removeEventListener('abort', onAbort);
-      channel.close();
+      slots.close();
       await Promise.all(loops);
     }
   }
@@ -109,5 +109,91 @@ export class MergedSource implements Source {
       }
     }
     return Object.fromEntries(this.committed);
+  }
+}
+
+/**
+ * One pending batch per source. The next batch handed on comes from the highest lane with a batch and credit left
+ * (the queue's weights, per batch), oldest first within a lane: a critical source is not held behind a flood of
+ * normal batches waiting for room in the queue, and a lower lane still gets its share.
+ */
+class MergeSlots {
+  private readonly slots: Array<{ events: SourceEvent[]; at: number; resolve: (ok: boolean) => void } | null>;
+  private readonly finished: boolean[];
+  private readonly weights = PRIORITIES.map((p) => DEFAULT_WEIGHTS[p]);
+  private readonly credits = [...this.weights];
+  private waiter: (() => void) | null = null;
+  private closed = false;
+  private tick = 0;
+
+  constructor(private readonly lanes: readonly number[]) {
+    this.slots = lanes.map(() => null);
+    this.finished = lanes.map(() => false);
+  }
+
+  /** Resolves true once the batch was taken, false if the merge closed first. */
+  put(member: number, events: SourceEvent[]): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      this.slots[member] = { events, at: this.tick++, resolve };
+      this.wake();
+    });
+  }
+
+  done(member: number): void {
+    this.finished[member] = true;
+    this.wake();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (let i = 0; i < this.slots.length; i++) {
+      this.slots[i]?.resolve(false);
+      this.slots[i] = null;
+    }
+    this.wake();
+  }
+
+  /** The next batch, or null once every source has ended (or the merge closed). */
+  async take(): Promise<{ member: number; events: SourceEvent[] } | null> {
+    for (;;) {
+      if (this.closed) return null;
+      const member = this.pick();
+      if (member >= 0) {
+        const slot = this.slots[member] as NonNullable<(typeof this.slots)[number]>;
+        this.slots[member] = null;
+        slot.resolve(true);
+        return { member, events: slot.events };
+      }
+      if (this.finished.every(Boolean)) return null;
+      await new Promise<void>((r) => {
+        this.waiter = r;
+      });
+    }
+  }
+
+  private pick(): number {
+    for (let round = 0; round < 2; round++) {
+      let best = -1;
+      for (let i = 0; i < this.slots.length; i++) {
+        const s = this.slots[i];
+        if (!s || this.credits[this.lanes[i]] <= 0) continue;
+        const b = best < 0 ? undefined : this.slots[best];
+        if (!b || this.lanes[i] < this.lanes[best] || (this.lanes[i] === this.lanes[best] && s.at < b.at)) best = i;
+      }
+      if (best >= 0) {
+        this.credits[this.lanes[best]]--;
+        return best;
+      }
+      if (!this.slots.some(Boolean)) return -1;
+      for (let l = 0; l < this.credits.length; l++) this.credits[l] = this.weights[l];
+    }
+    return -1;
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
   }
 }
