@@ -27,6 +27,8 @@ interface Polled {
   record: unknown;
   scope: string;
   cursor: HttpCursor;
+  /** When the response arrived: the record's ingest time. */
+  at: number;
 }
 
 interface Emitted {
@@ -109,7 +111,8 @@ export class HttpSource implements StatefulSource, ConfiguredSource {
     const url = this.requestUrl(cursor);
     const body = await this.client.fetchJson(url, signal);
     const scope = JSON.stringify(cursor);
-    const records = this.records.select(body).map((record) => ({ record, scope, cursor }));
+    const at = this.now();
+    const records = this.records.select(body).map((record) => ({ record, scope, cursor, at }));
     const c = this.params.cursor;
     if (c.type === 'next_link' && this.next) {
       const link = this.next.first(body);
@@ -136,7 +139,6 @@ export class HttpSource implements StatefulSource, ConfiguredSource {
 
   private toEvents(polled: Polled[], seq: { n: number }): SourceEvent[] {
     const out: SourceEvent[] = [];
-    const at = this.now();
     for (const p of polled) {
       const key = recordKey(p.record, this.params);
       if (!this.dedup.add(key)) {
@@ -146,7 +148,7 @@ export class HttpSource implements StatefulSource, ConfiguredSource {
       seq.n++;
       this.emitted++;
       this.log.push({ seq: seq.n, scope: p.scope, cursor: p.cursor, key });
-      out.push({ envelope: toRecordEnvelope(this.name, p.record, key, this.params, at), seq: seq.n });
+      out.push({ envelope: toRecordEnvelope(this.name, p.record, key, this.params, p.at), seq: seq.n });
     }
     return out;
   }
