@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DatagenError } from '../errors.js';
 import { openStream } from '../jobs/stream.js';
 import { SINK_KINDS, type SinkKind } from '../sinks/registry.js';
+import { MergedSource } from '../sources/merge.js';
 import { type Pacing, parseSpeed } from '../sources/simulator/pacing.js';
 import { openDatabase } from '../store/database.js';
 import { configFrom, fmt, type GlobalOptions, note, withGlobalOptions } from './context.js';
@@ -38,6 +39,23 @@ export function parseInstant(flag: string, text: string): number {
   return ms;
 }
 
+/** One line of a source's counters for the end-of-stream summary. */
+function sourceSummary(m: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const mode = m.ingestion as { mode: string; polls: number; poll_errors: number } | undefined;
+  if (mode) parts.push(`${mode.mode}, ${fmt(mode.polls)} polls, ${fmt(mode.poll_errors)} failed`);
+  const http = m.http as
+    | { requests: number; retries: number; cache_hits: number; circuit: { state: string; opens: number } }
+    | undefined;
+  if (http)
+    parts.push(
+      `${fmt(http.requests)} requests, ${fmt(http.retries)} retries, ${fmt(http.cache_hits)} cache hits, circuit ${http.circuit.state} (opened ${fmt(http.circuit.opens)}x)`,
+    );
+  if (typeof m.records_emitted === 'number') parts.push(`${fmt(m.records_emitted)} records`);
+  if (typeof m.duplicates_dropped === 'number') parts.push(`${fmt(m.duplicates_dropped)} duplicates dropped`);
+  return parts.join('; ');
+}
+
 interface StreamFlags extends GlobalOptions {
   sink?: string;
   speed?: string;
@@ -58,7 +76,10 @@ export function registerStream(program: Command): void {
   withGlobalOptions(program.command('stream'))
     .description('stream live events (continuing the history) through the pipeline to a sink; at least once, resumable')
     .option('--sink <kind>', `where events go: ${SINK_KINDS.join(', ')} (default: stream.sink)`)
-    .option('--speed <n|max>', 'simulated seconds per second (1 = real time), or max = as fast as the sink takes', '1')
+    .option(
+      '--speed <n|max>',
+      'simulated seconds per second (1 = real time, the default), or max = as fast as the sink takes',
+    )
     .option('--rate <events/s>', 'a fixed rate instead of simulated time')
     .option('--burst', 'the seed pacing: realtime.burst events every realtime.emit_interval_ms')
     .option('--until <time>', 'stop before this simulated time (ISO, UTC), so the stream content is fully determined')
@@ -110,6 +131,17 @@ export function registerStream(program: Command): void {
           'CLI_USAGE',
           `--source: expected sources, simulator or replay; got ${JSON.stringify(opts.source)}`,
         );
+      }
+      const usesSources =
+        opts.source === 'sources' ||
+        (opts.source === undefined && Object.values(config.sources).some((x) => x.enabled));
+      if (usesSources) {
+        const simFlags = (['speed', 'rate', 'burst', 'until'] as const).filter((f) => opts[f] !== undefined);
+        if (simFlags.length > 0)
+          throw new DatagenError(
+            'CLI_USAGE',
+            `--${simFlags[0]} paces the simulator alone; with configured sources set params.speed (or events_per_second, until) of the retail source, or use --source simulator`,
+          );
       }
       const db = await openDatabase(config.database.path, { threads: config.database.threads });
       const s = await openStream(config, db, {
@@ -168,6 +200,9 @@ export function registerStream(program: Command): void {
       note(
         `stream ${s.name}: ${fmt(x.events_generated)} generated, ${fmt(x.events_sent)} sent, ${fmt(x.events_dead_lettered)} dead-lettered, ${fmt(x.events_dropped)} dropped, ${fmt(x.events_retried)} retried; checkpoint ${fmt(x.checkpoint.position)}; send p50/p95/p99 ${fmt(x.send_latency_ms.p50 || 0, 1)}/${fmt(x.send_latency_ms.p95 || 0, 1)}/${fmt(x.send_latency_ms.p99 || 0, 1)} ms`,
       );
+      if (s.source instanceof MergedSource) {
+        for (const [name, m] of Object.entries(s.source.metrics())) note(`  source ${name}: ${sourceSummary(m)}`);
+      }
       if (s.pipeline.failure) throw s.pipeline.failure;
     });
 }

@@ -49,6 +49,16 @@ export class MergedSource implements Source {
     return { sources: Object.fromEntries(this.members.map((m) => [m.name, m.source.describe()])) };
   }
 
+  /** Each source's own counters (its ingestion mode, requests, duplicates, circuit), where it keeps them. */
+  metrics(): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const m of this.members) {
+      const own = (m.source as { metrics?: () => Record<string, unknown> }).metrics?.();
+      if (own) out[m.name] = own;
+    }
+    return out;
+  }
+
   async *batches(_after: number, signal: AbortSignal): AsyncGenerator<SourceEvent[]> {
     const slots = new MergeSlots(this.members.map((m) => PRIORITIES.indexOf(m.priority ?? 'normal')));
     const loops = this.members.map(async (m, member) => {
