@@ -39,7 +39,9 @@ test.after(async () => {
   await own?.stop();
 });
 
-test('every record of an http source reaches the Kafka topic once, keyed by its partition field', { timeout: 120_000 }, async () => {
+test('every record of an http source reaches the Kafka topic once, keyed by its partition field', {
+  timeout: 120_000,
+}, async () => {
   const topic = `rdg-sources-${Date.now()}`;
   const config = configSchema.parse({
     stream: { sink: 'kafka' },
@@ -87,6 +89,10 @@ test('every record of an http source reaches the Kafka topic once, keyed by its 
   await stream.close();
   await consumer.close();
   const ids = got.map((g) => g.value.payload.id).sort((a, b) => a - b);
-  assert.deepEqual(ids, Array.from({ length: 370 }, (_, i) => i + 1), 'each record once');
+  assert.deepEqual(
+    ids,
+    Array.from({ length: 370 }, (_, i) => i + 1),
+    'each record once',
+  );
   assert.ok(got.every((g) => g.key === g.value.payload.zone && g.value.source === 'zones'));
 });

@@ -34,11 +34,20 @@ const addItems = (n: number) => {
   }
 };
 addItems(10);
-let requests = 0;
+// A large feed in pages of 50 for the kill -9 test.
+const big = Array.from({ length: 6000 }, (_, i) => ({ id: i + 1 }));
 const server = createServer((req, res) => {
-  requests++;
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const page = Number(url.searchParams.get('page') ?? 0);
+  if (url.pathname === '/big') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        items: big.slice(page * 50, page * 50 + 50),
+        next: big.length > (page + 1) * 50 ? `/big?page=${page + 1}` : null,
+      }),
+    );
+    return;
+  }
   res.writeHead(200, { 'content-type': 'application/json' }).end(
     JSON.stringify({
       data: { items: items.slice(page * 3, page * 3 + 3) },
@@ -175,7 +184,7 @@ test('retail and http sources stream together to the file sink; a restart resume
   assert.match(explain.stdout, /map\[type 'alert'\]: no entry/);
 });
 
-test('a tailed file resumes after kill -9 from its byte offset: every line arrives, repeats only from the last checkpoint', async () => {
+test('a tailed file resumes after kill -9 from its byte offset: every line arrives, repeats only from the last checkpoint', async (t) => {
   const out = join(dir, 'out-file');
   const data = join(dir, 'sensor.jsonl');
   writeFileSync(data, '');
@@ -242,5 +251,77 @@ test('a tailed file resumes after kill -9 from its byte offset: every line arriv
     assert.equal(repeated[repeated.length - 1] - repeated[0] + 1, repeated.length, 'one contiguous run');
     assert.ok(repeated[repeated.length - 1] <= killedWith + 50);
   }
+  t.diagnostic(`killed with ${killedWith} lines written; ${repeated.length} repeated after the restart`);
   assert.ok(repeated.length < 400, `${repeated.length} repeated lines`);
+});
+
+test('an http source resumes after kill -9 from its saved cursor: every record arrives, repeats only from the last checkpoint', async (t) => {
+  const out = join(dir, 'out-http-kill');
+  const cfg = writeConfig(
+    'http-kill',
+    {
+      big: {
+        source_type: 'http',
+        // 20 pages a second: the stream lasts long enough to be killed in the middle.
+        rate_limit_per_minute: 1200,
+        ingestion: { mode: 'real_time', polling_interval_seconds: 0.05 },
+        params: {
+          url: apiUrl.replace('/alerts', '/big'),
+          records: '$.items',
+          cursor: { type: 'next_link' },
+          key: 'id',
+        },
+      },
+    },
+    out,
+  );
+  const child = spawn(process.execPath, [BIN, 'stream', '--config', cfg], { stdio: 'ignore' });
+  let firstAt = 0;
+  await new Promise<void>((resolve, reject) => {
+    const poll = setInterval(() => {
+      const got = readEvents(out).length;
+      if (got > 0 && firstAt === 0) firstAt = Date.now();
+      if (got > 1500 && Date.now() - firstAt > 1000) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+        resolve();
+      }
+    }, 20);
+    child.on('exit', () => {
+      clearInterval(poll);
+      reject(new Error('the stream ended before it could be killed'));
+    });
+    setTimeout(() => reject(new Error('the stream did not deliver 1500 records in 60 s')), 60_000).unref();
+  });
+  await new Promise((r) => child.once('close', r));
+  const killedWith = readEvents(out).length;
+  assert.ok(killedWith < 6000);
+  const again = spawn(process.execPath, [BIN, 'stream', '--config', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  again.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const until = Date.now() + 60_000;
+  while (new Set(readEvents(out).map((e) => e.event_id)).size < 6000 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  again.kill('SIGTERM');
+  assert.equal(await new Promise((r) => again.once('close', r)), 0, stderr);
+  assert.match(stderr, /resuming after event [\d,]+ \(big after [\d,]+\)/);
+  const got = readEvents(out).map((e) => (e.payload as { id: number }).id);
+  const all = Array.from({ length: 6000 }, (_, i) => i + 1);
+  assert.deepEqual(
+    [...new Set(got)].sort((a, b) => a - b),
+    all,
+    'no record missing, none made up',
+  );
+  const seen = new Map<number, number>();
+  for (const x of got) seen.set(x, (seen.get(x) ?? 0) + 1);
+  const repeated = all.filter((x) => (seen.get(x) ?? 0) > 1);
+  if (repeated.length > 0) {
+    assert.equal(repeated[repeated.length - 1] - repeated[0] + 1, repeated.length, 'one contiguous run');
+    assert.ok(repeated[repeated.length - 1] <= killedWith + 100);
+  }
+  t.diagnostic(`killed with ${killedWith} records written; ${repeated.length} repeated after the restart`);
+  assert.ok(repeated.length < 500, `${repeated.length} repeated records`);
 });
