@@ -57,7 +57,11 @@ export function registerSources(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: GlobalOptions & { json?: boolean }) => {
       const { config } = configFrom(opts);
-      const saved = await withDb(config, async (db) => (db ? listCheckpoints(db) : []));
+      // A running stream holds the database: the list is still useful without the saved positions.
+      const saved = await withDb(config, async (db) => (db ? listCheckpoints(db) : [])).catch((err: Error) => {
+        process.stderr.write(`note: saved positions not shown: ${err.message.split('\n')[0]}\n`);
+        return [];
+      });
       const router = new Router(routingOf(config));
       const list = Object.entries(config.sources).map(([name, s]) => {
         const cp = saved.find((c) => (c.source.sources as Record<string, unknown> | undefined)?.[name]);

@@ -2,7 +2,7 @@
 // and params checked by its type's own schema.
 
 import { z } from 'zod';
-import { PRIORITIES, type Priority } from '../pipeline/queue.js';
+import { PRIORITIES } from '../pipeline/queue.js';
 import type { SourceSettings } from './factory.js';
 import { type IngestionConfig, ingestionSchema } from './modes/types.js';
 import { SOURCE_KINDS, SOURCES, type SourceKind } from './registry.js';
@@ -138,9 +138,4 @@ export function settingsOf(s: SourceConfig): SourceSettings {
     timeout_seconds: s.timeout_seconds ?? POLLING_DEFAULTS.timeout_seconds,
     cache_ttl_seconds: s.cache_ttl_seconds ?? POLLING_DEFAULTS.cache_ttl_seconds,
   };
-}
-
-/** The priority of a source's records, if it sets one. */
-export function priorityOf(s: SourceConfig): Priority | undefined {
-  return s.priority;
 }
