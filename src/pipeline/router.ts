@@ -66,7 +66,7 @@ export const routingRulesSchema = z
     map: z
       .record(z.string(), z.string().min(1))
       .optional()
-      .describe('Exact event type, or else source name, to destination. Checked first.'),
+      .describe('Exact event type, or else source name, to destination. Checked after the explicit source mappings.'),
     rules: z.array(routingRuleSchema).optional().describe('Content rules, checked in order after the map.'),
     patterns: z.array(routingPatternSchema).optional().describe('Name patterns, checked in order after the rules.'),
     default: destination('Destination of records that nothing else matched.'),
