@@ -8,6 +8,7 @@ import { DatagenError } from '../errors.js';
 import { Router } from '../pipeline/router.js';
 import type { SourceConfig } from '../sources/config.js';
 import { settingsOf } from '../sources/config.js';
+import type { PollingSetting } from '../sources/factory.js';
 import { createSource, routingOf } from '../sources/open.js';
 import { type RecordShape, recordKey, toRecordEnvelope } from '../sources/records.js';
 import { SOURCES, type SourceKind } from '../sources/registry.js';
@@ -16,7 +17,7 @@ import { type Database, openDatabase } from '../store/database.js';
 import { configFrom, type GlobalOptions, say, withGlobalOptions } from './context.js';
 
 function modeText(s: SourceConfig): string {
-  if (!SOURCES[s.source_type as SourceKind].polls) return 'paced';
+  if (!polls(s.source_type)) return 'paced';
   const i = settingsOf(s).ingestion;
   switch (i.mode) {
     case 'batch':
@@ -26,6 +27,15 @@ function modeText(s: SourceConfig): string {
     case 'continuous_streaming':
       return `continuous every ${i.polling_interval_seconds}s, buffer ${i.buffer_size}`;
   }
+}
+
+/** True for source types that poll on an ingestion mode. */
+function polls(type: string): boolean {
+  return usesSetting(type, 'ingestion');
+}
+
+function usesSetting(type: string, key: PollingSetting): boolean {
+  return (SOURCES[type as SourceKind].settings as readonly string[]).includes(key);
 }
 
 async function withDb<T>(config: Config, fn: (db: Database | undefined) => Promise<T>): Promise<T> {
@@ -66,7 +76,6 @@ export function registerSources(program: Command): void {
       const list = Object.entries(config.sources).map(([name, s]) => {
         const cp = saved.find((c) => (c.source.sources as Record<string, unknown> | undefined)?.[name]);
         const pos = (cp?.source.sources as Record<string, { position: number }> | undefined)?.[name];
-        const polls = SOURCES[s.source_type as SourceKind].polls;
         return {
           name,
           type: s.source_type,
@@ -74,7 +83,9 @@ export function registerSources(program: Command): void {
           mode: modeText(s),
           priority: s.priority ?? 'by type',
           destination: s.destination ?? `(rules; default ${router.rules.default})`,
-          rate_per_minute: polls ? settingsOf(s).rate_limit_per_minute : null,
+          rate_per_minute: usesSetting(s.source_type, 'rate_limit_per_minute')
+            ? settingsOf(s).rate_limit_per_minute
+            : null,
           position: pos?.position ?? null,
           saved_at: cp?.updated_at ?? null,
           stream: cp?.stream ?? null,
@@ -105,7 +116,8 @@ export function registerSources(program: Command): void {
       const { config } = configFrom(opts);
       const router = new Router(routingOf(config));
       await withDb(config, async (db) => {
-        const needsDb = !SOURCES[config.sources[name]?.source_type as SourceKind]?.polls;
+        const type = config.sources[name]?.source_type;
+        const needsDb = type !== undefined && !polls(type);
         if (needsDb && config.sources[name] && !db) {
           throw new DatagenError('DB_NOT_INITIALISED', `source ${name}: no database at ${config.database.path}`);
         }
@@ -161,7 +173,7 @@ export function registerSources(program: Command): void {
         }
         const isEnvelope = value !== null && typeof value === 'object' && 'event_type' in value && 'payload' in value;
         let data = value;
-        if (!isEnvelope && opts.source !== undefined && s && SOURCES[s.source_type as SourceKind].polls) {
+        if (!isEnvelope && opts.source !== undefined && s && polls(s.source_type)) {
           const shape = s.params as RecordShape;
           data = toRecordEnvelope(opts.source, value, recordKey(value, shape), shape, Date.now());
         }

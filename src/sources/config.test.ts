@@ -51,9 +51,19 @@ test('ingestion settings are checked per mode, and a paced source refuses pollin
     a: { source_type: 'http', ingestion: { mode: 'batch', cron: '61 * * * *' }, params: { url: 'http://127.0.0.1/' } },
     b: { source_type: 'file', ingestion: { mode: 'sometimes' }, params: { path: 'x.jsonl' } },
     c: { source_type: 'retail', timeout_seconds: 3 },
+    d: { source_type: 'file', rate_limit_per_minute: 5, params: { path: 'd.jsonl' } },
   });
   const paths = p.map((x) => x.path).sort();
-  assert.deepEqual(paths, ['sources.a.ingestion.cron', 'sources.b.ingestion.mode', 'sources.c.timeout_seconds']);
+  assert.deepEqual(paths, [
+    'sources.a.ingestion.cron',
+    'sources.b.ingestion.mode',
+    'sources.c.timeout_seconds',
+    'sources.d.rate_limit_per_minute',
+  ]);
+  assert.match(
+    p.find((x) => x.path === 'sources.d.rate_limit_per_minute')?.message ?? '',
+    /a file source does not use rate_limit_per_minute \(it takes ingestion\); remove it/,
+  );
   assert.match(p.find((x) => x.path === 'sources.c.timeout_seconds')?.message ?? '', /remove timeout_seconds/);
 });
 

@@ -3,11 +3,9 @@
 
 import { z } from 'zod';
 import { PRIORITIES } from '../pipeline/queue.js';
-import type { SourceSettings } from './factory.js';
+import { POLLING_SETTINGS, type SourceSettings } from './factory.js';
 import { type IngestionConfig, ingestionSchema } from './modes/types.js';
 import { SOURCE_KINDS, SOURCES, type SourceKind } from './registry.js';
-
-const POLLING_ONLY = ['ingestion', 'rate_limit_per_minute', 'timeout_seconds', 'cache_ttl_seconds'] as const;
 
 /** Defaults of the polling settings. */
 export const POLLING_DEFAULTS: SourceSettings = {
@@ -65,16 +63,17 @@ export const sourceSchema = sourceInput
       });
       return;
     }
-    if (!factory.polls) {
-      for (const key of POLLING_ONLY) {
-        if (s[key] !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `a ${s.source_type} source is paced by its params (speed), not polled; remove ${key}`,
-          });
-        }
-      }
+    const uses: readonly string[] = factory.settings;
+    for (const key of POLLING_SETTINGS) {
+      if (s[key] === undefined || uses.includes(key)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message:
+          uses.length === 0
+            ? `a ${s.source_type} source is paced by its params (speed), not polled; remove ${key}`
+            : `a ${s.source_type} source does not use ${key} (it takes ${uses.join(', ')}); remove it`,
+      });
     }
     const parsed = (factory.paramsSchema as z.ZodType).safeParse(s.params);
     if (parsed.success) return;

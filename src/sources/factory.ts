@@ -6,6 +6,10 @@ import type { Database } from '../store/database.js';
 import type { IngestionConfig, ModeMetrics } from './modes/types.js';
 import type { Source } from './types.js';
 
+/** The polling settings a source type may take besides its params. */
+export const POLLING_SETTINGS = ['ingestion', 'rate_limit_per_minute', 'timeout_seconds', 'cache_ttl_seconds'] as const;
+export type PollingSetting = (typeof POLLING_SETTINGS)[number];
+
 /** The settings of a configured source that are not its params (parsed, defaults applied). */
 export interface SourceSettings {
   ingestion: IngestionConfig;
@@ -45,12 +49,12 @@ export interface ConfiguredSource extends Source {
 
 /**
  * A source type: its name, its params schema and its factory.
- * @example export default { kind: 'file', polls: true, paramsSchema, create } satisfies SourceFactory<FileParams>;
+ * @example export default { kind: 'file', settings: ['ingestion'], paramsSchema, create } satisfies SourceFactory<FileParams>;
  */
 export interface SourceFactory<P> {
   kind: string;
-  /** Polling types take ingestion, rate_limit_per_minute, timeout_seconds and cache_ttl_seconds. */
-  polls: boolean;
+  /** The polling settings it uses (none: it paces itself); any other one in its config is refused. */
+  settings: readonly PollingSetting[];
   paramsSchema: z.ZodType<P>;
   create(params: P, ctx: SourceContext): Promise<ConfiguredSource>;
 }

@@ -6,7 +6,7 @@ import { FileSource } from './source.js';
 
 export default {
   kind: 'file',
-  polls: true,
+  settings: ['ingestion'],
   paramsSchema: fileParamsSchema,
   create: async (params, ctx) => new FileSource(params, ctx),
 } satisfies SourceFactory<FileParams>;

@@ -6,7 +6,7 @@ import { HttpSource } from './source.js';
 
 export default {
   kind: 'http',
-  polls: true,
+  settings: ['ingestion', 'rate_limit_per_minute', 'timeout_seconds', 'cache_ttl_seconds'],
   paramsSchema: httpParamsSchema,
   create: async (params, ctx) => new HttpSource(params, ctx),
 } satisfies SourceFactory<HttpParams>;

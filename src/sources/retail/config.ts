@@ -2,7 +2,8 @@
 
 import { z } from 'zod';
 
-const instant = z
+/** A simulated instant given as ISO text. @example instant.parse('2024-03-01T12:00:00Z') */
+export const instant = z
   .string()
   .refine((t) => !Number.isNaN(Date.parse(t)), 'expected an ISO time such as 2024-03-01T12:00:00Z')
   .describe('A simulated instant (ISO, UTC).');
@@ -24,21 +25,3 @@ export const retailParamsSchema = z
   .strict();
 
 export type RetailParams = z.output<typeof retailParamsSchema>;
-
-export const replayParamsSchema = z
-  .object({
-    from: instant.describe('First instant of the stored history replayed (inclusive).'),
-    to: instant.describe('Last instant (exclusive).'),
-    restamp: z.boolean().default(false).describe('Shift event times so that the replay looks live.'),
-    speed: z
-      .union([z.literal('max'), z.number().positive().max(1_000_000)])
-      .default('max')
-      .describe("Simulated seconds per second, or 'max'."),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    if (Date.parse(p.to) <= Date.parse(p.from))
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-  });
-
-export type ReplayParams = z.output<typeof replayParamsSchema>;

@@ -5,7 +5,7 @@ import { type RetailParams, retailParamsSchema } from './config.js';
 
 export default {
   kind: 'retail',
-  polls: false,
+  settings: [],
   paramsSchema: retailParamsSchema,
   // Loaded on use: the simulator and the world are large, and a config load must not pull them in.
   create: async (params, ctx) => (await import('./source.js')).createRetailSource(params, ctx),

@@ -1,4 +1,4 @@
-// Builds the retail (simulator) and replay sources from their params and the open database.
+// Builds the retail (simulator) source from its params and the open database.
 
 import { DatagenError } from '../../errors.js';
 import type { EventType } from '../../events/types.js';
@@ -8,17 +8,12 @@ import { buildContext } from '../../simulate/context.js';
 import { loadSimState } from '../../store/sim-state.js';
 import { buildWorld } from '../../world/build.js';
 import type { ConfiguredSource, SourceContext } from '../factory.js';
-import { ReplaySource } from '../replay/source.js';
-import type { Pacing } from '../simulator/pacing.js';
+import { pacingOf } from '../simulator/pacing.js';
 import { SimulatorSource } from '../simulator/source.js';
-import type { ReplayParams, RetailParams } from './config.js';
+import type { RetailParams } from './config.js';
 
-function pacingOf(speed: number | 'max', rate?: number): Pacing {
-  if (rate !== undefined) return { mode: 'rate', eventsPerSecond: rate };
-  return speed === 'max' ? { mode: 'max' } : { mode: 'speed', speed };
-}
-
-function needDb(ctx: SourceContext) {
+/** The database a source needs, or an INTERNAL error. */
+export function needDb(ctx: SourceContext) {
   if (!ctx.db) throw new DatagenError('INTERNAL', `source ${ctx.name}: needs the open database`);
   return ctx.db;
 }
@@ -35,16 +30,5 @@ export async function createRetailSource(params: RetailParams, ctx: SourceContex
     pacing: pacingOf(params.speed, params.events_per_second),
     until: params.until === undefined ? undefined : Date.parse(params.until),
     typeRates: ctx.config.pipeline.type_rates as Partial<Record<EventType, number>>,
-  });
-}
-
-/** Stored history replayed. @example await createReplaySource({ from, to, restamp: false, speed: 'max' }, ctx) */
-export async function createReplaySource(params: ReplayParams, ctx: SourceContext): Promise<ConfiguredSource> {
-  return new ReplaySource({
-    db: needDb(ctx),
-    from: Date.parse(params.from),
-    to: Date.parse(params.to),
-    restamp: params.restamp,
-    pacing: pacingOf(params.speed),
   });
 }

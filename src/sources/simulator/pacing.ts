@@ -44,3 +44,9 @@ export function dueAt(pacing: Pacing, startWall: number, startSim: number, ts: n
       return startWall + Math.floor(i / pacing.burst) * pacing.intervalMs;
   }
 }
+
+/** The pacing of a `speed` param (or a fixed rate). @example pacingOf('max') */
+export function pacingOf(speed: number | 'max', rate?: number): Pacing {
+  if (rate !== undefined) return { mode: 'rate', eventsPerSecond: rate };
+  return speed === 'max' ? { mode: 'max' } : { mode: 'speed', speed };
+}
