@@ -19,6 +19,8 @@ export interface HttpClientOptions {
   retry: { attempts: number; baseMs: number; maxMs: number };
   circuit: { failureThreshold: number; openMs: number };
   now?: () => number;
+  /** Called when the source's circuit opens (once per opening, not per refused request). */
+  onCircuitOpen?: (error: DatagenError) => void;
 }
 
 /** Counters of the client. @example client.metrics().requests */
@@ -68,6 +70,15 @@ export class HttpClient {
       failureThreshold: opts.circuit.failureThreshold,
       openMs: opts.circuit.openMs,
       now: this.now,
+      onStateChange: (_from, to) => {
+        if (to !== 'open') return;
+        opts.onCircuitOpen?.(
+          new DatagenError(
+            'SOURCE_CIRCUIT_OPEN',
+            `source ${opts.source}: circuit open after repeated failures; no request for ${Math.ceil(this.circuit.untilRetryMs() / 1000)} s`,
+          ),
+        );
+      },
     });
   }
 

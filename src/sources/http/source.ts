@@ -1,7 +1,7 @@
 // The http source: polls a JSON API on its ingestion mode's schedule, follows its cursor, drops records it already
 // sent, and checkpoints the cursor with the keys of the current page so that a restart neither skips nor repeats.
 
-import { Channel } from '../channel.js';
+import { Channel, pause } from '../channel.js';
 import type { ConfiguredSource, SourceCheck, SourceContext } from '../factory.js';
 import { createMode } from '../modes/index.js';
 import type { IngestionMode } from '../modes/types.js';
@@ -74,6 +74,7 @@ export class HttpSource implements StatefulSource, ConfiguredSource {
       retry: { attempts: params.retry_attempts, baseMs: params.retry_base_ms, maxMs: params.retry_max_ms },
       circuit: { failureThreshold: params.circuit_failure_threshold, openMs: params.circuit_open_seconds * 1000 },
       now: this.now,
+      onCircuitOpen: (err) => ctx.onError?.(err),
     });
   }
 
@@ -107,6 +108,9 @@ export class HttpSource implements StatefulSource, ConfiguredSource {
 
   /** One request: its records, each with the cursor that fetched it, and whether a next page is there. */
   async poll(signal: AbortSignal): Promise<{ records: Polled[]; more: boolean }> {
+    // While the circuit is open the API is left alone: the poll waits for the probe instead of failing every tick.
+    const closedIn = this.client.circuit.untilRetryMs();
+    if (closedIn > 0 && !(await pause(closedIn, signal))) return { records: [], more: false };
     const cursor = { ...this.cursor };
     const url = this.requestUrl(cursor);
     const body = await this.client.fetchJson(url, signal);
