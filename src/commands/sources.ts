@@ -3,6 +3,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import YAML from 'yaml';
+import { readConfigFile } from '../config/loader.js';
 import type { Config } from '../config/schema.js';
 import { DatagenError } from '../errors.js';
 import { Router } from '../pipeline/router.js';
@@ -12,6 +14,7 @@ import type { PollingSetting } from '../sources/factory.js';
 import { createSource, routingOf } from '../sources/open.js';
 import { type RecordShape, recordKey, toRecordEnvelope } from '../sources/records.js';
 import { SOURCES, type SourceKind } from '../sources/registry.js';
+import { mapSeed003Config } from '../sources/seed-003.js';
 import { listCheckpoints } from '../store/checkpoints.js';
 import { type Database, openDatabase } from '../store/database.js';
 import { configFrom, type GlobalOptions, say, withGlobalOptions } from './context.js';
@@ -135,6 +138,16 @@ export function registerSources(program: Command): void {
           say(`  -> ${dest}: ${JSON.stringify(env).slice(0, 300)}`);
         }
       });
+    });
+
+  sources
+    .command('import-seed')
+    .description("print seed 003's stream_config.yaml mapped onto this config (keys with no counterpart on stderr)")
+    .argument('<file>', 'the seed 003 config (YAML or JSON)')
+    .action((file: string) => {
+      const { config, notes } = mapSeed003Config(readConfigFile(file));
+      say(YAML.stringify(config).trimEnd());
+      for (const n of notes) process.stderr.write(`note: ${n}\n`);
     });
 
   const route = program.command('route').description('the routing rules');

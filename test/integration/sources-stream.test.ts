@@ -126,6 +126,12 @@ test('retail and http sources stream together to the file sink; a restart resume
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stdout, /pos\s+retail\s+enabled\s+paced/);
   assert.match(list.stdout, /alerts\s+http\s+enabled\s+real_time every 0.05s\s+high/);
+  const unknown = await runCli(['sources', 'check', 'nope', '--config', cfg]);
+  assert.equal(unknown.code, 2);
+  assert.match(
+    unknown.stderr,
+    /error \[SOURCE_NOT_FOUND\]: no source named "nope" in the config; configured: pos, alerts/,
+  );
   const check = await runCli(['sources', 'check', 'alerts', '--config', cfg]);
   assert.equal(check.code, 0, check.stderr);
   assert.match(check.stdout, /source alerts: ok: GET http:\/\/127\.0\.0\.1:\d+\/alerts: 3 records, a next page/);
@@ -324,4 +330,34 @@ test('an http source resumes after kill -9 from its saved cursor: every record a
   }
   t.diagnostic(`killed with ${killedWith} records written; ${repeated.length} repeated after the restart`);
   assert.ok(repeated.length < 500, `${repeated.length} repeated records`);
+});
+
+test("sources import-seed prints seed 003's config mapped onto ours, and notes what has no counterpart", async () => {
+  const seed = join(dir, 'stream_config.yaml');
+  writeFileSync(
+    seed,
+    [
+      'kafka: { bootstrap_servers: "localhost:9092", batch_size: 500 }',
+      'throttling: { target_consumer_lag: 1000 }',
+      'queue_max_size: 10000',
+      'sources:',
+      '  feed:',
+      '    source_type: http',
+      '    topic: feed-topic',
+      '    ingestion: { mode: real_time, polling_interval_seconds: 30 }',
+      '    custom_params: { url: "https://api.example.com/items" }',
+    ].join('\n'),
+  );
+  const r = await runCli(['sources', 'import-seed', seed]);
+  assert.equal(r.code, 0, r.stderr);
+  const mapped = YAML.parse(r.stdout);
+  assert.deepEqual(mapped.sinks.kafka.brokers, ['localhost:9092']);
+  assert.equal(mapped.realtime.max_batch_size, 500);
+  assert.equal(mapped.sources.feed.destination, 'feed-topic');
+  assert.equal(mapped.sources.feed.params.url, 'https://api.example.com/items');
+  assert.match(r.stderr, /note: throttling\.target_consumer_lag: no counterpart/);
+  const cfg = join(dir, 'imported.yaml');
+  writeFileSync(cfg, r.stdout);
+  const valid = await runCli(['config', 'validate', cfg]);
+  assert.equal(valid.code, 0, valid.stderr);
 });
