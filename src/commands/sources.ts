@@ -63,7 +63,9 @@ function pad(rows: string[][]): string[] {
 }
 
 export function registerSources(program: Command): void {
-  const sources = program.command('sources').description('the configured sources: list them, or test one');
+  const sources = program
+    .command('sources')
+    .description('the configured sources: list them, test one, or import a seed 003 config');
 
   withGlobalOptions(sources.command('list'))
     .description('each configured source: type, state, mode, priority, destination, rate and saved position')
