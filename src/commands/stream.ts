@@ -52,6 +52,7 @@ interface StreamFlags extends GlobalOptions {
   from?: string;
   to?: string;
   restamp?: boolean;
+  exactlyOnce?: boolean;
 }
 
 export function registerStream(program: Command): void {
@@ -70,6 +71,10 @@ export function registerStream(program: Command): void {
     .option('--restamp', 'replay: shift event times so that the replay looks live')
     .option('--name <name>', 'checkpoint name (default: derived from the sink and the stream content)')
     .option('--fresh', 'ignore the saved checkpoint and start from the beginning')
+    .option(
+      '--exactly-once',
+      'kafka: commit each batch with the stream position in one transaction (read_committed consumers see each event once)',
+    )
     .action(async (opts: StreamFlags) => {
       const { config } = configFrom(opts);
       let pacing: Pacing;
@@ -118,6 +123,7 @@ export function registerStream(program: Command): void {
         sink: opts.sink as SinkKind | undefined,
         name: opts.name,
         fresh: opts.fresh,
+        exactlyOnce: opts.exactlyOnce,
         hooks: { error: (err, context) => note(`warning: ${context}: ${(err as Error).message ?? String(err)}`) },
       });
       let signals = 0;
@@ -132,7 +138,7 @@ export function registerStream(program: Command): void {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       note(
-        `stream ${s.name} -> ${s.sink.kind}${s.resumedFrom > 0 ? `, resuming after event ${fmt(s.resumedFrom)}` : ''}`,
+        `stream ${s.name} -> ${s.sink.kind}${s.exactlyOnce ? ' (exactly once)' : ''}${s.resumedFrom > 0 ? `, resuming after event ${fmt(s.resumedFrom)}` : ''}`,
       );
       const tty = process.stderr.isTTY;
       const status = setInterval(() => {

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { DatagenError } from '../errors.js';
 import type { EventType } from '../events/types.js';
 import { redeliver } from '../pipeline/dead-letter-retrier.js';
-import { errorRateSignal, latencySignal } from '../pipeline/pacer.js';
+import { consumerLagSignal, errorRateSignal, latencySignal, type ThrottleSignal } from '../pipeline/pacer.js';
 import { Pipeline, type PipelineHooks } from '../pipeline/pipeline.js';
 import type { Priority } from '../pipeline/queue.js';
 import { Router } from '../pipeline/router.js';
@@ -15,7 +15,7 @@ import { StreamThrottle } from '../pipeline/throttle.js';
 import { dayOf } from '../simulate/calendar.js';
 import { buildContext } from '../simulate/context.js';
 import { SINKS, type SinkKind } from '../sinks/registry.js';
-import type { Sink } from '../sinks/types.js';
+import type { Sink, SinkContext, StreamPosition } from '../sinks/types.js';
 import { ReplaySource } from '../sources/replay/source.js';
 import type { Pacing } from '../sources/simulator/pacing.js';
 import { SimulatorSource } from '../sources/simulator/source.js';
@@ -44,6 +44,8 @@ export interface StreamOptions {
   sinkInstance?: Sink;
   /** Replay the stored history between two instants instead of continuing the world. */
   replay?: { from: number; to: number; restamp?: boolean };
+  /** Commit each batch with the stream's position in one transaction (needs a transactional sink: kafka). */
+  exactlyOnce?: boolean;
 }
 
 export interface RunningStream {
@@ -53,15 +55,26 @@ export interface RunningStream {
   sink: Sink;
   source: Source;
   resumedFrom: number;
+  /** Batches commit with the stream's position in the sink's transactions. */
+  exactlyOnce: boolean;
   /** Stops the timers of the stream (dead-letter retries, throttle); call after the pipeline stopped. */
   dispose: () => void;
 }
 
 /** Creates the configured sink. */
-export function createSink(config: Config, kind: SinkKind, db: Database): Sink {
+export function createSink(
+  config: Config,
+  kind: SinkKind,
+  db: Database,
+  ctx: Omit<SinkContext, 'db' | 'azureConnectionString'> = {},
+): Sink {
   const factory = SINKS[kind];
   const sinkConfig = factory.configSchema.parse((config.sinks as Record<string, unknown>)[kind] ?? {});
-  return factory.create(sinkConfig as never, { db });
+  return factory.create(sinkConfig as never, {
+    db,
+    azureConnectionString: config.realtime.azure_connection_string,
+    ...ctx,
+  });
 }
 
 /**
@@ -96,11 +109,29 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
       .update(JSON.stringify({ world: state.config_hash, content, routing, typeRates: config.pipeline.type_rates }))
       .digest('hex')
       .slice(0, 12)}`;
-  const checkpoint = opts.fresh ? null : await readCheckpoint(db, name);
+  const sink = opts.sinkInstance ?? createSink(config, kind, db, { stream: name, exactlyOnce: opts.exactlyOnce });
+  // A transactional sink keeps the position with the events it committed: that, not the database, is where to resume.
+  const exactlyOnce = typeof sink.committedPosition === 'function';
+  if (opts.exactlyOnce && !exactlyOnce)
+    throw new DatagenError('CLI_USAGE', `--exactly-once needs a transactional sink (kafka); ${sink.kind} is not one`);
+  const checkpoint: StreamPosition | null = opts.fresh
+    ? null
+    : exactlyOnce
+      ? await sink.committedPosition!()
+      : await readCheckpoint(db, name).then((c) => (c ? { position: c.position, ahead: [] } : null));
   const deadLetters = config.realtime.enable_dead_letter_queue ? await DeadLetterStore.open(db) : undefined;
-  const sink = opts.sinkInstance ?? createSink(config, kind, db);
   const p = config.pipeline;
   let pipeline: Pipeline;
+  const group = p.throttle_consumer_group;
+  if (group && typeof sink.consumerLag !== 'function')
+    throw new DatagenError(
+      'CONFIG_INVALID',
+      `pipeline.throttle_consumer_group reads a consumer group's lag from Kafka: use the kafka sink, or set it to null (the ${sink.kind} sink has no consumers to wait for)`,
+    );
+  let lag = Number.NaN;
+  const lagSignals: ThrottleSignal[] = group
+    ? [consumerLagSignal({ lag: () => lag, target: p.throttle_lag_target, critical: p.throttle_lag_critical })]
+    : [];
   const throttle = new StreamThrottle({
     minRate: p.throttle_min_rate,
     currentRate: () => pipeline.stats.snapshot(Date.now()).events_per_second,
@@ -119,6 +150,7 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
         high: p.throttle_error_rate_high,
         critical: p.throttle_error_rate_critical,
       }),
+      ...lagSignals,
     ],
   });
   const priorities = p.priorities as Partial<Record<EventType, Priority>>;
@@ -146,8 +178,10 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
       openMs: p.circuit_open_ms,
     },
     deadLetters,
+    exactlyOnce,
     checkpoint: {
       position: checkpoint?.position ?? 0,
+      ahead: checkpoint?.ahead,
       everyMs: p.checkpoint_interval_ms,
       save: (position) => writeCheckpoint(db, name, position, source.describe()),
     },
@@ -158,6 +192,23 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
   });
   const timers: NodeJS.Timeout[] = [];
   timers.push(setInterval(() => throttle.tick(), 1000));
+  if (group) {
+    let reading = false;
+    timers.push(
+      setInterval(() => {
+        if (reading || pipeline.state === 'stopped' || pipeline.state === 'idle') return;
+        reading = true;
+        sink.consumerLag!(group)
+          .then((v) => {
+            lag = v;
+          })
+          .catch((err) => opts.hooks?.error?.(err, `consumer lag of ${group}`))
+          .finally(() => {
+            reading = false;
+          });
+      }, 1000),
+    );
+  }
   if (deadLetters) {
     timers.push(
       setInterval(() => {
@@ -179,6 +230,7 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     sink,
     source,
     resumedFrom: checkpoint?.position ?? 0,
+    exactlyOnce,
     dispose: () => {
       for (const t of timers) clearInterval(t);
     },
