@@ -69,7 +69,8 @@ export function createSink(
   ctx: Omit<SinkContext, 'db' | 'azureConnectionString'> = {},
 ): Sink {
   const factory = SINKS[kind];
-  const sinkConfig = factory.configSchema.parse((config.sinks as Record<string, unknown>)[kind] ?? {});
+  // The sinks section is parsed with the config already (parsing again would choke on its Secret values).
+  const sinkConfig = (config.sinks as Record<string, unknown>)[kind] ?? factory.configSchema.parse({});
   return factory.create(sinkConfig as never, {
     db,
     azureConnectionString: config.realtime.azure_connection_string,
