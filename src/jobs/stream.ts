@@ -143,11 +143,10 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
         criticalMs: p.throttle_latency_critical_ms,
       }),
       errorRateSignal({
-        rate: () => {
+        rate: recentErrorRate(() => {
           const s = pipeline.stats.snapshot(Date.now());
-          const tried = s.events_sent + s.events_failed;
-          return tried === 0 ? 0 : s.events_failed / tried;
-        },
+          return { failed: s.events_failed, tried: s.events_sent + s.events_failed };
+        }),
         high: p.throttle_error_rate_high,
         critical: p.throttle_error_rate_critical,
       }),
@@ -235,5 +234,20 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     dispose: () => {
       for (const t of timers) clearInterval(t);
     },
+  };
+}
+
+/**
+ * The share of failed sends over the last `windowMs`, not since the start: after an outage the stream's whole
+ * history would hold the rate above the threshold long after the sink is healthy again.
+ */
+function recentErrorRate(read: () => { failed: number; tried: number }, windowMs = 10_000): () => number {
+  const samples: { at: number; failed: number; tried: number }[] = [];
+  return () => {
+    const now = { at: Date.now(), ...read() };
+    samples.push(now);
+    while (samples.length > 1 && samples[0].at < now.at - windowMs) samples.shift();
+    const tried = now.tried - samples[0].tried;
+    return tried === 0 ? 0 : (now.failed - samples[0].failed) / tried;
   };
 }
