@@ -17,6 +17,7 @@ test('an Event Hubs connection string becomes NS:9093 with SASL PLAIN over TLS, 
   assert.ok(c.tls, 'TLS is on');
   assert.equal(c.tls.rejectUnauthorized, true);
   assert.equal(c.tls.ca, undefined, 'system CAs');
+  assert.equal(c.tlsServerName, true, 'SNI, which Azure routes by');
   assert.equal(c.topic, 'orders', 'EntityPath is the topic');
   assert.ok(!c.describe.includes(KEY));
 });

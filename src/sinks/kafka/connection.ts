@@ -2,6 +2,7 @@
 // connection string turned into the Kafka endpoint's settings (NS:9093, SASL PLAIN over TLS, $ConnectionString).
 
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { SASLOptions } from '@platformatic/kafka';
 import type { Secret } from '../../config/secret.js';
@@ -64,6 +65,8 @@ export interface KafkaConnection {
   bootstrapBrokers: string[];
   sasl?: SASLOptions;
   tls?: TlsOptions;
+  /** Send the host name (SNI) in the TLS handshake: Event Hubs, Confluent Cloud and most managed brokers need it. */
+  tlsServerName?: boolean;
   /** Set when the connection string is scoped to one hub: every event goes there. */
   topic?: string;
   /** What to show in health checks and logs (no secret). */
@@ -97,6 +100,7 @@ export function resolveConnection(config: KafkaSinkConfig, azureConnectionString
       // Event Hubs' Kafka endpoint: the literal user $ConnectionString, the whole string as password.
       sasl: { mechanism: 'PLAIN', username: '$ConnectionString', password: connectionString.reveal() },
       tls: tls ?? {},
+      tlsServerName: true,
       topic: endpoint.entityPath,
       describe: `${endpoint.bootstrap} (SASL PLAIN over TLS${endpoint.entityPath ? `, hub ${endpoint.entityPath}` : ''})`,
       secrets: [connectionString],
@@ -115,6 +119,8 @@ export function resolveConnection(config: KafkaSinkConfig, azureConnectionString
     bootstrapBrokers: config.brokers,
     sasl,
     tls,
+    // Node sends no SNI unless asked; for an IP address it must not (RFC 6066).
+    tlsServerName: tls ? config.brokers.every((b) => !isIP(b.slice(0, b.lastIndexOf(':')))) : undefined,
     describe: `${config.brokers.join(',')}${how ? ` (${how})` : ''}`,
     secrets: sasl ? [config.sasl.password] : [],
   };

@@ -67,7 +67,7 @@ export class KafkaSink implements Sink {
       bootstrapBrokers: c.bootstrapBrokers,
       timeout: this.config.timeout_ms,
       ...(c.sasl ? { sasl: c.sasl } : {}),
-      ...(c.tls ? { tls: c.tls } : {}),
+      ...(c.tls ? { tls: c.tls, tlsServerName: c.tlsServerName } : {}),
     };
   }
 
