@@ -13,6 +13,8 @@ export interface BrokerInfo {
   logFile: string;
   propertiesFile: string;
   startedAt: string;
+  /** With StartOptions.saslSsl: the SASL_SSL listener and the PEM certificate to trust for it. */
+  saslSsl?: { bootstrap: string; port: number; caFile: string };
 }
 
 export interface BrokerHandle extends BrokerInfo {
@@ -29,6 +31,8 @@ export interface StartOptions {
   record?: boolean;
   /** Progress messages; default: stderr. */
   log?: (msg: string) => void;
+  /** Also a SASL_SSL listener (self-signed certificate made at start) with these users for PLAIN and SCRAM. */
+  saslSsl?: { users: { username: string; password: string }[]; port?: number };
 }
 
 export interface KafkaPaths {

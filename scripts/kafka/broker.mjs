@@ -103,9 +103,12 @@ export async function ensureKafkaJars({ log = defaultLog } = {}) {
 
 /**
  * Formats a fresh data dir and starts a broker on it, resolving once it serves metadata.
- * @param {{ port?: number, config?: Record<string, string|number|boolean>, record?: boolean, log?: (msg: string) => void }} [opts]
+ * @param {{ port?: number, config?: Record<string, string|number|boolean>, record?: boolean, log?: (msg: string) => void,
+ *   saslSsl?: { users: { username: string, password: string }[], port?: number } }} [opts]
  *   port: PLAINTEXT port (default: a free one); config: extra server.properties entries;
- *   record: write broker.json (default true).
+ *   record: write broker.json (default true); saslSsl: also listen for SASL_SSL on another port, with a throwaway
+ *   self-signed certificate (made with the JDK's keytool in the data dir) and these users for PLAIN, SCRAM-SHA-256
+ *   and SCRAM-SHA-512 (on saslSsl.port, default a free one); the result's saslSsl then holds { bootstrap, port, caFile }.
  */
 export async function startBroker(opts = {}) {
   const { log = defaultLog, record = true } = opts;
@@ -115,6 +118,11 @@ export async function startBroker(opts = {}) {
   const [port, controllerPort] = await pickPorts(opts.port);
   const dataDir = path.join(paths.runDir, `${port}-${Date.now().toString(36)}`);
   await fsp.mkdir(dataDir, { recursive: true });
+  let saslSsl;
+  if (opts.saslSsl) {
+    const [saslPort] = opts.saslSsl.port ? [Number(opts.saslSsl.port)] : await freePorts(1, [port, controllerPort]);
+    saslSsl = { bootstrap: `${HOST}:${saslPort}`, port: saslPort, caFile: path.join(dataDir, 'tls', 'ca.pem') };
+  }
   const info = {
     bootstrap: `${HOST}:${port}`,
     port,
@@ -125,10 +133,13 @@ export async function startBroker(opts = {}) {
     logFile: path.join(dataDir, 'broker.log'),
     propertiesFile: path.join(dataDir, 'server.properties'),
     startedAt: '',
+    ...(saslSsl ? { saslSsl } : {}),
   };
   try {
-    await fsp.writeFile(info.propertiesFile, serverProperties(info, opts.config));
-    await formatStorage(info);
+    let extra = opts.config;
+    if (opts.saslSsl) extra = { ...(await saslSslProperties(info, opts.saslSsl.users)), ...extra };
+    await fsp.writeFile(info.propertiesFile, serverProperties(info, extra));
+    await formatStorage(info, opts.saslSsl?.users ?? []);
   } catch (err) {
     // The error carries the tool's output; an unformatted dir is of no further use.
     await fsp.rm(dataDir, { recursive: true, force: true });
@@ -148,7 +159,7 @@ export async function restartBroker(info, { log = defaultLog, record = true } = 
   if (isAlive(state.pid)) throw new Error(`restartBroker: broker pid ${state.pid} is still running`);
   if (!fs.existsSync(state.propertiesFile)) throw new Error(`restartBroker: ${state.propertiesFile} is gone`);
   await ensureKafkaJars({ log });
-  for (const p of [state.port, state.controllerPort]) {
+  for (const p of [state.port, state.controllerPort, ...(state.saslSsl ? [state.saslSsl.port] : [])]) {
     // Allow a moment for the kernel to release the old JVM's listeners.
     const deadline = Date.now() + 5000;
     while (!(await isPortFree(p))) {
@@ -310,8 +321,77 @@ function serverProperties(info, extra = {}) {
   return `# Written by scripts/kafka/broker.mjs; single-node KRaft broker for local use only.\n${lines.join('\n')}\n`;
 }
 
-async function formatStorage(info) {
+/**
+ * The SASL_SSL listener: a throwaway key pair and self-signed certificate for localhost / 127.0.0.1 (keytool, in
+ * the data dir, with a random store password), and the JAAS settings of PLAIN (users inline) and SCRAM (users
+ * added when the storage is formatted).
+ */
+async function saslSslProperties(info, users) {
+  const dir = path.dirname(info.saslSsl.caFile);
+  await fsp.mkdir(dir, { recursive: true });
+  const keystore = path.join(dir, 'broker.p12');
+  const storePassword = randomBytes(18).toString('base64url');
+  await runTool(keytoolBin(), [
+    '-genkeypair',
+    '-alias',
+    'broker',
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+    '-validity',
+    '7',
+    '-dname',
+    'CN=localhost',
+    '-ext',
+    'san=dns:localhost,ip:127.0.0.1',
+    '-keystore',
+    keystore,
+    '-storetype',
+    'PKCS12',
+    '-storepass',
+    storePassword,
+    '-keypass',
+    storePassword,
+  ]);
+  await runTool(keytoolBin(), [
+    '-exportcert',
+    '-rfc',
+    '-alias',
+    'broker',
+    '-keystore',
+    keystore,
+    '-storepass',
+    storePassword,
+    '-file',
+    info.saslSsl.caFile,
+  ]);
+  const quote = (v) => `"${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const plainUsers = users.map((u) => `user_${u.username}=${quote(u.password)}`).join(' ');
+  const scram = 'org.apache.kafka.common.security.scram.ScramLoginModule required;';
+  return {
+    listeners: `PLAINTEXT://${HOST}:${info.port},CONTROLLER://${HOST}:${info.controllerPort},SASL_SSL://${HOST}:${info.saslSsl.port}`,
+    'advertised.listeners': `PLAINTEXT://${HOST}:${info.port},SASL_SSL://${HOST}:${info.saslSsl.port}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
+    'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+    'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required ${plainUsers};`,
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': scram,
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': scram,
+    'ssl.keystore.type': 'PKCS12',
+    'ssl.keystore.location': keystore,
+    'ssl.keystore.password': storePassword,
+    'ssl.key.password': storePassword,
+  };
+}
+
+async function formatStorage(info, scramUsers = []) {
   const { classpath } = kafkaPaths();
+  const scram = scramUsers.flatMap((u) =>
+    ['SCRAM-SHA-256', 'SCRAM-SHA-512'].flatMap((m) => [
+      '--add-scram',
+      `${m}=[name=${u.username},password=${u.password}]`,
+    ]),
+  );
   await runTool(javaBin(), [
     ...TOOL_JVM_OPTS,
     `-Dlog4j2.configurationFile=${LOG4J_CONFIG}`,
@@ -323,6 +403,7 @@ async function formatStorage(info) {
     info.clusterId,
     '-c',
     info.propertiesFile,
+    ...scram,
   ]);
 }
 
@@ -533,6 +614,10 @@ function splitHostPort(bootstrap) {
 
 function javaBin() {
   return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+}
+
+function keytoolBin() {
+  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'keytool') : 'keytool';
 }
 
 function mavenBin() {

@@ -70,6 +70,7 @@ interface StreamFlags extends GlobalOptions {
   from?: string;
   to?: string;
   restamp?: boolean;
+  exactlyOnce?: boolean;
 }
 
 export function registerStream(program: Command): void {
@@ -94,6 +95,10 @@ export function registerStream(program: Command): void {
     .option('--restamp', 'replay: shift event times so that the replay looks live')
     .option('--name <name>', 'checkpoint name (default: derived from the sink and the stream content)')
     .option('--fresh', 'ignore the saved checkpoint and start from the beginning')
+    .option(
+      '--exactly-once',
+      'kafka: commit each batch with the stream position in one transaction (read_committed consumers see each event once)',
+    )
     .action(async (opts: StreamFlags) => {
       const { config } = configFrom(opts);
       let pacing: Pacing;
@@ -154,6 +159,7 @@ export function registerStream(program: Command): void {
         sink: opts.sink as SinkKind | undefined,
         name: opts.name,
         fresh: opts.fresh,
+        exactlyOnce: opts.exactlyOnce,
         hooks: { error: (err, context) => note(`warning: ${context}: ${(err as Error).message ?? String(err)}`) },
       });
       let signals = 0;
@@ -174,7 +180,7 @@ export function registerStream(program: Command): void {
             .join(', ')
         : '';
       note(
-        `stream ${s.name} -> ${s.sink.kind}${s.resumedFrom > 0 ? `, resuming after event ${fmt(s.resumedFrom)}${resumed ? ` (${resumed})` : ''}` : ''}`,
+        `stream ${s.name} -> ${s.sink.kind}${s.exactlyOnce ? ' (exactly once)' : ''}${s.resumedFrom > 0 ? `, resuming after event ${fmt(s.resumedFrom)}${resumed ? ` (${resumed})` : ''}` : ''}`,
       );
       const tty = process.stderr.isTTY;
       const status = setInterval(() => {

@@ -89,8 +89,37 @@ export const pipelineSchema = z
       .default(0.25)
       .describe('Share of failed sends above which it slows down hard.'),
     throttle_min_rate: z.number().positive().default(10).describe('Lowest events/s the throttle goes down to.'),
+    throttle_consumer_group: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe(
+        "Kafka consumer group whose lag on the stream's topics paces the source (kafka sink); null: no lag throttling.",
+      ),
+    throttle_lag_target: z
+      .number()
+      .int()
+      .positive()
+      .default(1000)
+      .describe('Consumer lag (events) above which the source slows down.'),
+    throttle_lag_critical: z
+      .number()
+      .int()
+      .positive()
+      .default(5000)
+      .describe('Consumer lag (events) above which it slows down hard.'),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.throttle_lag_target > v.throttle_lag_critical)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['throttle_lag_target'],
+        input: v.throttle_lag_target,
+        message: `must be <= throttle_lag_critical (${v.throttle_lag_critical})`,
+      });
+  });
 
 export const sinkKindSchema = z
   .enum(SINK_KINDS as [string, ...string[]])

@@ -1,6 +1,7 @@
 // A secret value (connection string, key) that never prints: logs, errors, JSON and inspection all show `***`.
 
 import { inspect } from 'node:util';
+import { z } from 'zod';
 
 const REDACTED = '***';
 
@@ -47,3 +48,9 @@ export function redactText(text: string, secrets: readonly (Secret | string | un
   }
   return out;
 }
+
+/** A secret string: accepted as text, held as a Secret that prints as `***`. */
+export const secretSchema = z
+  .string()
+  .default('')
+  .transform((s) => new Secret(s.trim()));

@@ -2,13 +2,9 @@
 
 import { z } from 'zod';
 import { sinkKindSchema } from './pipeline.js';
-import { Secret } from './secret.js';
+import { secretSchema } from './secret.js';
 
-/** A secret string: accepted as text, held as a Secret that prints as `***`. */
-export const secretSchema = z
-  .string()
-  .default('')
-  .transform((s) => new Secret(s.trim()));
+export { secretSchema };
 
 export const realtimeSchema = z
   .object({

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { DatagenError } from '../errors.js';
 import type { EventType } from '../events/types.js';
 import { redeliver } from '../pipeline/dead-letter-retrier.js';
-import { errorRateSignal, latencySignal } from '../pipeline/pacer.js';
+import { consumerLagSignal, errorRateSignal, latencySignal, type ThrottleSignal } from '../pipeline/pacer.js';
 import { Pipeline, type PipelineHooks } from '../pipeline/pipeline.js';
 import type { Priority } from '../pipeline/queue.js';
 import { Router } from '../pipeline/router.js';
@@ -15,7 +15,7 @@ import { StreamThrottle } from '../pipeline/throttle.js';
 import { dayOf } from '../simulate/calendar.js';
 import { buildContext } from '../simulate/context.js';
 import { SINKS, type SinkKind } from '../sinks/registry.js';
-import type { Sink } from '../sinks/types.js';
+import type { Sink, SinkContext, StreamPosition } from '../sinks/types.js';
 import type { MergedSource, SourcePosition } from '../sources/merge.js';
 import { enabledSources, openSources, routingOf, sourcesIdentity } from '../sources/open.js';
 import { ReplaySource } from '../sources/replay/source.js';
@@ -48,6 +48,8 @@ export interface StreamOptions {
   replay?: { from: number; to: number; restamp?: boolean };
   /** Stream the configured `sources` (default: when the config has enabled ones and no replay was asked for). */
   sources?: boolean;
+  /** Commit each batch with the stream's position in one transaction (needs a transactional sink: kafka). */
+  exactlyOnce?: boolean;
 }
 
 export interface RunningStream {
@@ -59,15 +61,27 @@ export interface RunningStream {
   resumedFrom: number;
   /** With configured sources: where each one resumed. */
   resumedSources?: Record<string, SourcePosition>;
+  /** Batches commit with the stream's position in the sink's transactions. */
+  exactlyOnce: boolean;
   /** Stops the timers of the stream (dead-letter retries, throttle); call after the pipeline stopped. */
   dispose: () => void;
 }
 
 /** Creates the configured sink. */
-export function createSink(config: Config, kind: SinkKind, db: Database): Sink {
+export function createSink(
+  config: Config,
+  kind: SinkKind,
+  db: Database,
+  ctx: Omit<SinkContext, 'db' | 'azureConnectionString'> = {},
+): Sink {
   const factory = SINKS[kind];
-  const sinkConfig = factory.configSchema.parse((config.sinks as Record<string, unknown>)[kind] ?? {});
-  return factory.create(sinkConfig as never, { db });
+  // The sinks section is parsed with the config already (parsing again would choke on its Secret values).
+  const sinkConfig = (config.sinks as Record<string, unknown>)[kind] ?? factory.configSchema.parse({});
+  return factory.create(sinkConfig as never, {
+    db,
+    azureConnectionString: config.realtime.azure_connection_string,
+    ...ctx,
+  });
 }
 
 /**
@@ -121,10 +135,36 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
       `${kind}-${hash({ world: state.config_hash, content, routing, typeRates: config.pipeline.type_rates })}`;
     checkpoint = opts.fresh ? null : await readCheckpoint(db, name);
   }
+  if (opts.exactlyOnce && merged)
+    throw new DatagenError(
+      'CLI_USAGE',
+      '--exactly-once: a stream of configured sources keeps one position per source, which the Kafka transaction does not carry; stream the retail simulator or a replay alone, or drop --exactly-once',
+    );
+  const sink = opts.sinkInstance ?? createSink(config, kind, db, { stream: name, exactlyOnce: opts.exactlyOnce });
+  // A transactional sink keeps the position with the events it committed: that, not the database, is where to resume.
+  const exactlyOnce = typeof sink.committedPosition === 'function';
+  if (opts.exactlyOnce && !exactlyOnce)
+    throw new DatagenError('CLI_USAGE', `--exactly-once needs a transactional sink (kafka); ${sink.kind} is not one`);
+  const resumeAt: StreamPosition | null = opts.fresh
+    ? null
+    : exactlyOnce
+      ? await sink.committedPosition!()
+      : checkpoint
+        ? { position: checkpoint.position, ahead: [] }
+        : null;
   const deadLetters = config.realtime.enable_dead_letter_queue ? await DeadLetterStore.open(db) : undefined;
-  const sink = opts.sinkInstance ?? createSink(config, kind, db);
   const p = config.pipeline;
   let pipeline: Pipeline;
+  const group = p.throttle_consumer_group;
+  if (group && typeof sink.consumerLag !== 'function')
+    throw new DatagenError(
+      'CONFIG_INVALID',
+      `pipeline.throttle_consumer_group reads a consumer group's lag from Kafka: use the kafka sink, or set it to null (the ${sink.kind} sink has no consumers to wait for)`,
+    );
+  let lag = Number.NaN;
+  const lagSignals: ThrottleSignal[] = group
+    ? [consumerLagSignal({ lag: () => lag, target: p.throttle_lag_target, critical: p.throttle_lag_critical })]
+    : [];
   const throttle = new StreamThrottle({
     minRate: p.throttle_min_rate,
     currentRate: () => pipeline.stats.snapshot(Date.now()).events_per_second,
@@ -135,14 +175,14 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
         criticalMs: p.throttle_latency_critical_ms,
       }),
       errorRateSignal({
-        rate: () => {
+        rate: recentErrorRate(() => {
           const s = pipeline.stats.snapshot(Date.now());
-          const tried = s.events_sent + s.events_failed;
-          return tried === 0 ? 0 : s.events_failed / tried;
-        },
+          return { failed: s.events_failed, tried: s.events_sent + s.events_failed };
+        }),
         high: p.throttle_error_rate_high,
         critical: p.throttle_error_rate_critical,
       }),
+      ...lagSignals,
     ],
   });
   const priorities = p.priorities as Partial<Record<EventType, Priority>>;
@@ -170,9 +210,11 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
       openMs: p.circuit_open_ms,
     },
     deadLetters,
+    exactlyOnce,
     checkpoint: {
       // Merged positions count from 1 on every run; each source's own position is what resumes.
-      position: merged ? 0 : (checkpoint?.position ?? 0),
+      position: merged ? 0 : (resumeAt?.position ?? 0),
+      ahead: merged ? undefined : resumeAt?.ahead,
       everyMs: p.checkpoint_interval_ms,
       save: (position) =>
         writeCheckpoint(db, name, position, merged ? { sources: merged.positionsAt(position) } : source.describe()),
@@ -184,6 +226,23 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
   });
   const timers: NodeJS.Timeout[] = [];
   timers.push(setInterval(() => throttle.tick(), 1000));
+  if (group) {
+    let reading = false;
+    timers.push(
+      setInterval(() => {
+        if (reading || pipeline.state === 'stopped' || pipeline.state === 'idle') return;
+        reading = true;
+        sink.consumerLag!(group)
+          .then((v) => {
+            lag = v;
+          })
+          .catch((err) => opts.hooks?.error?.(err, `consumer lag of ${group}`))
+          .finally(() => {
+            reading = false;
+          });
+      }, 1000),
+    );
+  }
   if (deadLetters) {
     timers.push(
       setInterval(() => {
@@ -206,10 +265,26 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     source,
     resumedFrom: resumedSources
       ? Object.values(resumedSources).reduce((n, r) => n + r.position, 0)
-      : (checkpoint?.position ?? 0),
+      : (resumeAt?.position ?? 0),
     resumedSources,
+    exactlyOnce,
     dispose: () => {
       for (const t of timers) clearInterval(t);
     },
+  };
+}
+
+/**
+ * The share of failed sends over the last `windowMs`, not since the start: after an outage the stream's whole
+ * history would hold the rate above the threshold long after the sink is healthy again.
+ */
+function recentErrorRate(read: () => { failed: number; tried: number }, windowMs = 10_000): () => number {
+  const samples: { at: number; failed: number; tried: number }[] = [];
+  return () => {
+    const now = { at: Date.now(), ...read() };
+    samples.push(now);
+    while (samples.length > 1 && samples[0].at < now.at - windowMs) samples.shift();
+    const tried = now.tried - samples[0].tried;
+    return tried === 0 ? 0 : (now.failed - samples[0].failed) / tried;
   };
 }

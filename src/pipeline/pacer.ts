@@ -282,6 +282,27 @@ export function errorRateSignal(opts: {
   return thresholdSignal(opts.name ?? 'errors', opts.rate, opts.high, opts.critical, (v) => `rate ${pct(v)}`, pct);
 }
 
+/**
+ * A signal on a consumer group's lag (events not yet read): high at `target`, critical at `critical`; not read yet
+ * (NaN) reads as ok.
+ * @example consumerLagSignal({ lag: () => monitor.lag, target: 1000, critical: 5000 })
+ */
+export function consumerLagSignal(opts: {
+  lag: () => number;
+  target: number;
+  critical: number;
+  name?: string;
+}): ThrottleSignal {
+  return thresholdSignal(
+    opts.name ?? 'consumer_lag',
+    opts.lag,
+    opts.target,
+    opts.critical,
+    (v) => `lag ${Math.round(v)}`,
+    (t) => `${t}`,
+  );
+}
+
 function thresholdSignal(
   name: string,
   read: () => number,

@@ -38,8 +38,13 @@ export interface PipelineOptions {
   retry: { attempts: number; baseMs: number; maxMs: number; multiplier: number };
   circuit: CircuitBreakerOptions;
   deadLetters?: DeadLetterStore;
-  /** Saves the watermark (called every checkpointEveryMs and at the end). */
-  checkpoint?: { position: number; save: (position: number) => Promise<void>; everyMs: number };
+  /**
+   * Saves the watermark (called every checkpointEveryMs and at the end). `ahead`: positions above `position` that
+   * are handled already (an exactly-once checkpoint has them); the source's events there are skipped.
+   */
+  checkpoint?: { position: number; ahead?: number[]; save: (position: number) => Promise<void>; everyMs: number };
+  /** Give each batch the stream's position after it, for a transactional sink to commit with it (exactly once). */
+  exactlyOnce?: boolean;
   /** Waits before each event leaves the source (the throttle's pacer); returns nothing when no wait is needed. */
   pace?: () => Promise<void> | undefined;
   maxEvents?: number;
@@ -73,6 +78,7 @@ export class Pipeline {
   private sourceDone = false;
   private generatedCount = 0;
   private fatal?: unknown;
+  private readonly skipHandled: boolean;
   private readonly done: { promise: Promise<void>; resolve: () => void };
 
   constructor(private readonly opts: PipelineOptions) {
@@ -80,7 +86,8 @@ export class Pipeline {
     this.sleep = opts.sleep ?? realSleep;
     this.circuit = new CircuitBreaker({ ...opts.circuit, now: this.now });
     this.batcher = new Batcher(opts.batch);
-    this.watermark = new Watermark(opts.checkpoint?.position ?? 0);
+    this.watermark = new Watermark(opts.checkpoint?.position ?? 0, opts.checkpoint?.ahead);
+    this.skipHandled = (opts.checkpoint?.ahead?.length ?? 0) > 0;
     this.lastCheckpoint.position = this.watermark.position;
     this.queue = new BoundedPriorityQueue<OutEvent>({
       capacity: opts.queue.capacity,
@@ -157,6 +164,8 @@ export class Pipeline {
       for (const ev of batch) {
         if (this.pauseGate) await this.pauseGate.promise;
         if (signal.aborted) return;
+        // Delivered in the transaction of an earlier run, above its position: not again.
+        if (this.skipHandled && this.watermark.has(ev.seq)) continue;
         const wait = this.opts.pace?.();
         if (wait) await wait;
         const env = ev.envelope;
@@ -256,6 +265,7 @@ export class Pipeline {
               ...batch,
               events: remaining,
               bytes: remaining.reduce((s, e) => s + e.json.length, 0),
+              ...(this.opts.exactlyOnce ? { positionAfter: (seqs) => this.watermark.peek(seqs) } : {}),
             });
           } catch (err) {
             const error = new DatagenError(

@@ -2,6 +2,7 @@
 // The pipeline, not the sink, decides about retries, the circuit breaker and the dead-letter store.
 
 import type { z } from 'zod';
+import type { Secret } from '../config/secret.js';
 import type { DatagenError } from '../errors.js';
 import type { StreamEnvelope } from '../events/record-envelope.js';
 import type { Database } from '../store/database.js';
@@ -20,6 +21,17 @@ export interface SinkBatch {
   events: readonly OutEvent[];
   /** Sum of the JSON lengths of the events. */
   bytes: number;
+  /**
+   * Exactly-once streams only: the stream's position once the given positions (events of this batch) are handled
+   * too. A transactional sink commits it together with the events.
+   */
+  positionAfter?: (seqs: readonly number[]) => StreamPosition;
+}
+
+/** Where a stream stands: every event up to `position` is handled, and so is each position in `ahead`. */
+export interface StreamPosition {
+  position: number;
+  ahead: number[];
 }
 
 /** The result for one event of a batch. Fatal failures go to the dead-letter store at once. */
@@ -38,11 +50,22 @@ export interface Sink {
   /** Flushes and releases everything. */
   close(): Promise<void>;
   check?(): Promise<SinkHealth>;
+  /** Transactional sinks (exactly once): the position last committed with the events, or null before the first. */
+  committedPosition?(): Promise<StreamPosition | null>;
+  /** Sinks with consumers (Kafka): how many events the group has yet to read from what this sink wrote. */
+  consumerLag?(group: string): Promise<number>;
 }
 
-/** What a sink may use from the process: the open database (for the outbox sink). */
+/** What a sink may use from the process. */
 export interface SinkContext {
+  /** The open database (for the outbox sink). */
   db?: Database;
+  /** The stream's name (e.g. the Kafka transactional id and checkpoint key). */
+  stream?: string;
+  /** Exactly once was asked for (--exactly-once): a sink that can commit transactionally does. */
+  exactlyOnce?: boolean;
+  /** realtime.azure_connection_string, for sinks that may share it. */
+  azureConnectionString?: Secret;
 }
 
 /**

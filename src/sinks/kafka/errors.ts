@@ -23,6 +23,8 @@ const RESET = new Set([
   'PRODUCER_FENCED',
 ]);
 
+const TLS_TRUST = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/;
+
 export interface Verdict {
   retriable: boolean;
   resetProducer: boolean;
@@ -47,8 +49,12 @@ export function classify(err: unknown): Verdict {
       retriable ??= { retriable: true, resetProducer: false, reason: id };
     } else if (e instanceof AuthenticationError || e instanceof UserError) {
       return { retriable: false, resetProducer: false, reason: e.message };
+    } else if (TLS_TRUST.test(String((e as NodeJS.ErrnoException).code ?? ''))) {
+      // The broker's certificate is not trusted: no retry changes that, only tls.ca_file (or the broker) can.
+      return { retriable: false, resetProducer: false, reason: `TLS: ${e.message} (set sinks.kafka.tls.ca_file)` };
     } else if (e instanceof TimeoutError || e instanceof NetworkError) {
-      retriable ??= { retriable: true, resetProducer: false, reason: e.message };
+      const cause = e.cause instanceof Error ? `: ${e.cause.message}` : '';
+      retriable ??= { retriable: true, resetProducer: false, reason: `${e.message}${cause}` };
     }
   }
   return (

@@ -7,5 +7,5 @@ import { KafkaSink } from './sink.js';
 export default {
   kind: 'kafka',
   configSchema: kafkaSinkConfig,
-  create: (config) => new KafkaSink(config),
+  create: (config, ctx) => new KafkaSink(config, ctx),
 } satisfies SinkFactory<KafkaSinkConfig>;

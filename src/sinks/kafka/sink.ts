@@ -1,29 +1,79 @@
 // The Kafka sink: an idempotent producer (acks=all by default), message key = partition_key (so a store's events
-// stay ordered in one partition), headers event_type / schema_version / event_id, topics created on demand.
+// stay ordered in one partition), headers event_type / schema_version / event_id, topics created on demand; with
+// exactly_once, each batch and the stream's position commit in one Kafka transaction.
 
-import { Admin, compatibilityPartitioner, ProduceAcks, Producer, stringSerializer } from '@platformatic/kafka';
+import { randomUUID } from 'node:crypto';
+import {
+  Admin,
+  type BaseOptions,
+  Consumer,
+  compatibilityPartitioner,
+  FetchIsolationLevels,
+  ListOffsetTimestamps,
+  MessagesStreamModes,
+  type MessageToProduce,
+  ProduceAcks,
+  Producer,
+  stringSerializer,
+} from '@platformatic/kafka';
+import { redactText, type Secret } from '../../config/secret.js';
 import { DatagenError } from '../../errors.js';
-import { allOutcomes, type SendOutcome, type Sink, type SinkBatch } from '../types.js';
+import {
+  allOutcomes,
+  type OutEvent,
+  type SendOutcome,
+  type Sink,
+  type SinkBatch,
+  type SinkContext,
+  type StreamPosition,
+} from '../types.js';
 import type { KafkaSinkConfig } from './config.js';
+import { type KafkaConnection, resolveConnection } from './connection.js';
 import { classify } from './errors.js';
+import { consumerLag } from './lag.js';
 
 const ACKS = { all: ProduceAcks.ALL, leader: ProduceAcks.LEADER, none: ProduceAcks.NO_RESPONSE } as const;
+type Message = MessageToProduce<Buffer, Buffer, string, string>;
 
 export class KafkaSink implements Sink {
   readonly kind = 'kafka';
   private producer?: Producer<Buffer, Buffer, string, string>;
   private admin?: Admin;
   private readonly topics = new Set<string>();
+  private readonly connection: KafkaConnection;
+  private readonly transactional: boolean;
+  private readonly stream: string;
+  // The 1.x idempotent producer allows one send in flight: the pipeline and the dead-letter retrier take turns.
+  private turn: Promise<unknown> = Promise.resolve();
+  /** The last consumer lag read, for statistics. */
+  lastLag: { group: string; total: number; byTopic: Record<string, number>; at: string } | null = null;
 
-  constructor(private readonly config: KafkaSinkConfig) {}
+  constructor(
+    private readonly config: KafkaSinkConfig,
+    ctx: SinkContext = {},
+  ) {
+    this.connection = resolveConnection(config, ctx.azureConnectionString);
+    this.transactional = config.exactly_once || ctx.exactlyOnce === true;
+    this.stream = ctx.stream ?? 'default';
+    if (this.transactional) this.committedPosition = () => this.serial(() => this.readPosition());
+  }
 
-  private connection() {
-    return { clientId: this.config.client_id, bootstrapBrokers: this.config.brokers, timeout: this.config.timeout_ms };
+  committedPosition?: () => Promise<StreamPosition | null>;
+
+  private options(): BaseOptions {
+    const c = this.connection;
+    return {
+      clientId: this.config.client_id,
+      bootstrapBrokers: c.bootstrapBrokers,
+      timeout: this.config.timeout_ms,
+      ...(c.sasl ? { sasl: c.sasl } : {}),
+      ...(c.tls ? { tls: c.tls, tlsServerName: c.tlsServerName } : {}),
+    };
   }
 
   private newProducer(): Producer<Buffer, Buffer, string, string> {
     return new Producer<Buffer, Buffer, string, string>({
-      ...this.connection(),
+      ...this.options(),
       idempotent: this.config.idempotent,
       acks: ACKS[this.config.acks],
       compression: this.config.compression,
@@ -33,19 +83,32 @@ export class KafkaSink implements Sink {
       retries: this.config.retries,
       retryDelay: 250,
       serializers: { headerKey: stringSerializer, headerValue: stringSerializer },
+      // Stable per stream, so that a restarted stream fences the one it replaces and aborts what that left open.
+      ...(this.transactional ? { transactionalId: `${this.config.client_id}-${this.stream}` } : {}),
     });
   }
 
   async open(): Promise<void> {
-    this.producer = this.newProducer();
-    this.admin = new Admin(this.connection());
+    this.producer ??= this.newProducer();
+    this.admin ??= new Admin(this.options());
   }
 
-  private async ensureTopic(topic: string): Promise<void> {
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  private async resetProducer(): Promise<void> {
+    await this.producer?.close().catch(() => {});
+    this.producer = this.newProducer();
+  }
+
+  private async ensureTopic(topic: string, configs?: { name: string; value: string }[]): Promise<void> {
     if (this.topics.has(topic)) return;
     const existing = await this.admin!.listTopics();
     if (!existing.includes(topic)) {
-      if (!this.config.auto_create_topics) {
+      if (!this.config.auto_create_topics && !configs) {
         throw new DatagenError(
           'SINK_FATAL',
           `kafka sink: topic ${topic} does not exist and sinks.kafka.auto_create_topics is false; create it or allow auto-creation`,
@@ -54,8 +117,9 @@ export class KafkaSink implements Sink {
       try {
         await this.admin!.createTopics({
           topics: [topic],
-          partitions: this.config.partitions,
+          partitions: configs ? 1 : this.config.partitions,
           replicas: this.config.replication_factor,
+          ...(configs ? { configs } : {}),
         });
       } catch (err) {
         if (
@@ -69,69 +133,187 @@ export class KafkaSink implements Sink {
     this.topics.add(topic);
   }
 
-  async send(batch: SinkBatch): Promise<SendOutcome[]> {
+  private failure(err: unknown): DatagenError {
+    if (err instanceof DatagenError) return err;
+    const v = classify(err);
+    return new DatagenError(
+      v.retriable ? 'SINK_SEND_FAILED' : 'SINK_FATAL',
+      `kafka sink: ${redactText(v.reason, this.connection.secrets as Secret[])}`,
+      { cause: err, retriable: v.retriable },
+    );
+  }
+
+  private records(topic: string, events: readonly OutEvent[]): Message[] {
+    return events.map((e) => ({
+      topic,
+      key: Buffer.from(e.envelope.partition_key),
+      value: Buffer.from(e.json),
+      headers: {
+        event_type: e.envelope.event_type,
+        schema_version: e.envelope.schema_version,
+        event_id: e.envelope.event_id,
+      },
+    }));
+  }
+
+  send(batch: SinkBatch): Promise<SendOutcome[]> {
+    return this.serial(() => this.sendNow(batch));
+  }
+
+  private async sendNow(batch: SinkBatch): Promise<SendOutcome[]> {
+    // A connection string scoped to one hub sends everything there.
+    const topic = this.connection.topic ?? batch.destination;
     try {
-      await this.ensureTopic(batch.destination);
+      await this.ensureTopic(topic);
     } catch (err) {
-      if (err instanceof DatagenError) return allOutcomes(batch, { ok: false, retriable: false, error: err });
-      const v = classify(err);
-      return allOutcomes(batch, {
-        ok: false,
-        retriable: v.retriable,
-        error: new DatagenError(v.retriable ? 'SINK_SEND_FAILED' : 'SINK_FATAL', `kafka sink: ${v.reason}`, {
-          cause: err,
-          retriable: v.retriable,
-        }),
+      const error = this.failure(err);
+      return allOutcomes(batch, { ok: false, retriable: error.retriable, error });
+    }
+    const committed: number[] = [];
+    const attempt = async (events: readonly OutEvent[]): Promise<SendOutcome[]> => {
+      try {
+        if (this.transactional) await this.commitBatch(topic, events, batch, committed);
+        else await this.producer!.send({ messages: this.records(topic, events) });
+        return events.map(() => ({ ok: true }));
+      } catch (err) {
+        const v = classify(err);
+        if (v.resetProducer || this.transactional) await this.resetProducer();
+        // A batch with one event over the broker's limit fails alone; in a larger batch the pipeline's retries
+        // cannot split it, so a too-large batch is resent one event at a time to find the culprit.
+        if (!v.retriable && events.length > 1 && /TOO_LARGE/.test(v.reason)) {
+          const out: SendOutcome[] = [];
+          for (const e of events) out.push(...(await attempt([e])));
+          return out;
+        }
+        const error = this.failure(err);
+        return events.map(() => ({ ok: false, retriable: error.retriable, error }));
+      }
+    };
+    return attempt(batch.events);
+  }
+
+  /** One transaction: the events, and the stream's position after them in the checkpoint topic. */
+  private async commitBatch(
+    topic: string,
+    events: readonly OutEvent[],
+    batch: SinkBatch,
+    committed: number[],
+  ): Promise<void> {
+    const messages = this.records(topic, events);
+    if (batch.positionAfter) {
+      await this.ensureCheckpointTopic();
+      const seqs = [...committed, ...events.map((e) => e.seq)];
+      const at = batch.positionAfter(seqs);
+      messages.push({
+        topic: this.config.checkpoint_topic,
+        key: Buffer.from(this.stream),
+        value: Buffer.from(JSON.stringify({ stream: this.stream, ...at, at: new Date().toISOString() })),
       });
     }
+    const tx = await this.producer!.beginTransaction();
+    await tx.send({ messages });
+    await tx.commit();
+    for (const e of events) committed.push(e.seq);
+  }
+
+  private ensureCheckpointTopic(): Promise<void> {
+    return this.ensureTopic(this.config.checkpoint_topic, [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'min.compaction.lag.ms', value: '60000' },
+    ]);
+  }
+
+  /**
+   * Fences any earlier producer of this stream (which makes the broker abort the transaction it left open), then
+   * reads the stream's last committed position from the checkpoint topic with read_committed.
+   */
+  private async readPosition(): Promise<StreamPosition | null> {
+    await this.open();
     try {
-      // One send in flight per idempotent producer (the pipeline sends batches one after another).
-      await this.producer!.send({
-        messages: batch.events.map((e) => ({
-          topic: batch.destination,
-          key: Buffer.from(e.envelope.partition_key),
-          value: Buffer.from(e.json),
-          headers: {
-            event_type: e.envelope.event_type,
-            schema_version: e.envelope.schema_version,
-            event_id: e.envelope.event_id,
+      await this.ensureCheckpointTopic();
+      const tx = await this.producer!.beginTransaction();
+      await tx.cancel();
+      const [end] = await this.admin!.listOffsets({
+        topics: [
+          {
+            name: this.config.checkpoint_topic,
+            partitions: [{ partitionIndex: 0, timestamp: ListOffsetTimestamps.LATEST }],
           },
-        })),
+        ],
+        isolationLevel: FetchIsolationLevels.READ_COMMITTED,
       });
-      return allOutcomes(batch, { ok: true });
+      const stable = end?.partitions[0]?.offset ?? 0n;
+      if (stable === 0n) return null;
+      return await this.readCheckpointTopic(stable);
     } catch (err) {
-      const v = classify(err);
-      if (v.resetProducer) {
-        await this.producer?.close().catch(() => {});
-        this.producer = this.newProducer();
-      }
-      // A batch with one event over the broker's limit fails alone; in a larger batch the pipeline's retries
-      // cannot split it, so a too-large batch is resent one event at a time to find the culprit.
-      if (!v.retriable && batch.events.length > 1 && /TOO_LARGE/.test(v.reason)) {
-        const out: SendOutcome[] = [];
-        for (const e of batch.events)
-          out.push(...(await this.send({ destination: batch.destination, events: [e], bytes: e.json.length })));
-        return out;
-      }
-      const error = new DatagenError(v.retriable ? 'SINK_SEND_FAILED' : 'SINK_FATAL', `kafka sink: ${v.reason}`, {
-        cause: err,
-        retriable: v.retriable,
-      });
-      return allOutcomes(batch, { ok: false, retriable: v.retriable, error });
+      throw new DatagenError(
+        'SINK_NOT_CONNECTED',
+        `kafka sink: cannot read the exactly-once position of ${this.stream} from ${this.config.checkpoint_topic}: ${this.failure(err).message}`,
+        { cause: err },
+      );
     }
   }
 
+  private async readCheckpointTopic(stable: bigint): Promise<StreamPosition | null> {
+    const consumer = new Consumer({
+      ...this.options(),
+      groupId: `${this.config.client_id}-position-${randomUUID()}`,
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+    });
+    let found: StreamPosition | null = null;
+    try {
+      const stream = await consumer.consume({
+        topics: [this.config.checkpoint_topic],
+        mode: MessagesStreamModes.EARLIEST,
+        autocommit: false,
+      });
+      await new Promise<void>((resolve, reject) => {
+        // Transaction markers take offsets too, so the last record may sit below the stable offset: after a quiet
+        // spell with nothing more to read, what was read is all there is.
+        let idle = setTimeout(resolve, 3000);
+        stream.on('error', reject);
+        stream.on('data', (m) => {
+          if (m.key?.toString() === this.stream) {
+            const v = JSON.parse(m.value.toString()) as StreamPosition;
+            found = { position: v.position, ahead: v.ahead ?? [] };
+          }
+          clearTimeout(idle);
+          idle = setTimeout(resolve, m.offset >= stable - 1n ? 0 : 1000);
+        });
+      });
+      await stream.close();
+    } finally {
+      await new Promise<void>((resolve) => consumer.close(true, () => resolve()));
+    }
+    return found;
+  }
+
+  async consumerLag(group: string): Promise<number> {
+    await this.open();
+    const lag = await consumerLag(
+      this.admin!,
+      group,
+      [...this.topics].filter((t) => t !== this.config.checkpoint_topic),
+    );
+    this.lastLag = { group, ...lag, at: new Date().toISOString() };
+    return lag.total;
+  }
+
   async close(): Promise<void> {
+    await this.turn;
     await this.producer?.close().catch(() => {});
     await this.admin?.close().catch(() => {});
+    this.producer = undefined;
+    this.admin = undefined;
   }
 
   async check() {
     try {
+      await this.open();
       await this.admin!.listTopics();
-      return { ok: true, detail: `connected to ${this.config.brokers.join(',')}` };
+      return { ok: true, detail: `connected to ${this.connection.describe}` };
     } catch (err) {
-      return { ok: false, detail: classify(err).reason };
+      return { ok: false, detail: this.failure(err).message };
     }
   }
 }
