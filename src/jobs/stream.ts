@@ -61,7 +61,7 @@ export interface RunningStream {
 export function createSink(config: Config, kind: SinkKind, db: Database): Sink {
   const factory = SINKS[kind];
   const sinkConfig = factory.configSchema.parse((config.sinks as Record<string, unknown>)[kind] ?? {});
-  return factory.create(sinkConfig as never, { db });
+  return factory.create(sinkConfig as never, { db, config });
 }
 
 /**

@@ -2,6 +2,7 @@
 // The pipeline, not the sink, decides about retries, the circuit breaker and the dead-letter store.
 
 import type { z } from 'zod';
+import type { Secret } from '../config/secret.js';
 import type { DatagenError } from '../errors.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import type { Database } from '../store/database.js';
@@ -28,6 +29,10 @@ export type SendOutcome = { ok: true } | { ok: false; retriable: boolean; error:
 export interface SinkHealth {
   ok: boolean;
   detail?: string;
+  /** What the check learnt (e.g. the partition count of a hub). */
+  info?: Record<string, unknown>;
+  /** The kind of error a failed check met (e.g. UnauthorizedError). */
+  errorType?: string;
 }
 
 export interface Sink {
@@ -40,9 +45,21 @@ export interface Sink {
   check?(): Promise<SinkHealth>;
 }
 
-/** What a sink may use from the process: the open database (for the outbox sink). */
+/** The shared config sections a sink may read (credentials kept in `realtime`, the default hub). */
+export interface SinkSettings {
+  realtime: {
+    azure_connection_string: Secret;
+    use_keyvault: boolean;
+    keyvault_url: string;
+    keyvault_secret_name: string;
+  };
+  stream: { hub: string };
+}
+
+/** What a sink may use from the process: the open database (outbox sink) and the shared settings. */
 export interface SinkContext {
   db?: Database;
+  config?: SinkSettings;
 }
 
 /**
