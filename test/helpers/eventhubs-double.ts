@@ -180,7 +180,7 @@ export class EventHubsDouble {
     this.hubLinks.add(receiver as unknown as { close: (e?: unknown) => void; is_open: () => boolean });
   }
 
-  private reply(ctx: EventContext, request: Message, status: number, body?: unknown): void {
+  private reply(ctx: EventContext, request: Message, status: number, body?: unknown, description?: string): void {
     const to = request.reply_to;
     const sender = (this.senders.get(ctx.connection) ?? []).find(
       (s) => s.is_open() && (s.name === to || (s.target as { address?: string } | undefined)?.address === to),
@@ -188,7 +188,10 @@ export class EventHubsDouble {
     sender?.send({
       correlation_id: request.message_id,
       to,
-      application_properties: { 'status-code': status, 'status-description': status < 300 ? 'OK' : 'Unauthorized' },
+      application_properties: {
+        'status-code': status,
+        'status-description': description ?? (status < 300 ? 'OK' : 'Unauthorized'),
+      },
       body,
     });
   }
@@ -210,7 +213,15 @@ export class EventHubsDouble {
       const props = (m.application_properties ?? {}) as Record<string, unknown>;
       delivery.accept();
       this.managementRequests.push(String(props.type));
-      if (props.type === 'com.microsoft:partition') {
+      if (this.hubMissing || props.name !== this.hub) {
+        this.reply(
+          ctx,
+          m,
+          404,
+          undefined,
+          `The messaging entity 'sb://127.0.0.1/${String(props.name)}' could not be found.`,
+        );
+      } else if (props.type === 'com.microsoft:partition') {
         const id = String(props.partition);
         this.reply(ctx, m, 200, {
           name: this.hub,
