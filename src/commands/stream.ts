@@ -78,6 +78,8 @@ export function registerStream(program: Command): void {
         timeoutMs: parseDuration('--timeout', opts.timeout),
       });
       say(JSON.stringify(result, null, 2));
+      // A connection the service never answered may hold the process open; the answer is given, so end then.
+      setTimeout(() => process.exit(), 200).unref();
       // Bad input (a malformed connection string, missing credentials) exits 2, like any bad config.
       const code = result.details.error_code as ErrorCode | undefined;
       if (!result.success) throw new DatagenError(code ?? 'SINK_NOT_CONNECTED', result.message);

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { redactText } from '../config/secret.js';
 import { DatagenError } from '../errors.js';
 import { SINKS, type SinkKind } from '../sinks/registry.js';
-import type { SinkHealth } from '../sinks/types.js';
+import type { Sink, SinkHealth } from '../sinks/types.js';
 import { createSink } from './stream.js';
 
 export interface StreamTestResult {
@@ -52,7 +52,7 @@ function failure(kind: string, err: unknown): StreamTestResult {
   };
 }
 
-async function probe(config: Config, kind: SinkKind, timeoutMs: number): Promise<SinkHealth> {
+async function probe(config: Config, kind: SinkKind, timeoutMs: number, opened: Sink[]): Promise<SinkHealth> {
   if (kind === 'file') {
     const { dir } = SINKS.file.configSchema.parse(config.sinks.file ?? {});
     mkdirSync(dir, { recursive: true });
@@ -67,12 +67,9 @@ async function probe(config: Config, kind: SinkKind, timeoutMs: number): Promise
   const quick = kind === 'kafka' ? { retries: 0 } : { client_retries: 0 };
   const own = { ...config, sinks: { ...sinks, [kind]: { ...sinks[kind], timeout_ms: timeoutMs, ...quick } } };
   const sink = createSink(own as Config, kind, undefined as never);
-  try {
-    await sink.open();
-    return sink.check ? await sink.check() : { ok: true, detail: `${kind} sink opened` };
-  } finally {
-    await sink.close().catch(() => {});
-  }
+  opened.push(sink);
+  await sink.open();
+  return sink.check ? await sink.check() : { ok: true, detail: `${kind} sink opened` };
 }
 
 /**
@@ -92,10 +89,14 @@ export async function testStreamConnection(config: Config, opts: StreamTestOptio
   if (kind === 'eventhubs') await import('@azure/event-hubs');
   const started = now();
   let health: SinkHealth;
+  const opened: Sink[] = [];
   try {
-    health = await within(timeoutMs, probe(config, kind, timeoutMs));
+    health = await within(timeoutMs, probe(config, kind, timeoutMs, opened));
   } catch (err) {
     return failure(kind, err);
+  } finally {
+    // Closing also abandons a connection still being set up when the time ran out.
+    for (const sink of opened) void sink.close().catch(() => {});
   }
   const elapsed = Math.round((now() - started) * 10) / 10;
   if (!health.ok)

@@ -4,7 +4,7 @@
 // records them; it can reject tokens, refuse a missing hub, answer server-busy, detach links or drop connections.
 // It is not Event Hubs: it keeps no log, has no consumers and enforces only the message size it announces.
 
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import rhea, { type Connection, type Delivery, type EventContext, type Message, type Sender } from 'rhea';
 
 /** The message format of a batch of events (one AMQP message holding the encoded events as data sections). */
@@ -69,6 +69,7 @@ export class EventHubsDouble {
   private readonly hubLinks = new Set<{ close: (e?: unknown) => void; is_open: () => boolean }>();
   private readonly container = rhea.create_container({ id: 'eventhubs-double' });
   private server!: Server;
+  private readonly sockets = new Set<Socket>();
   readonly hub: string;
   readonly partitionIds: string[];
   readonly maxMessageSize: number;
@@ -119,21 +120,15 @@ export class EventHubsDouble {
 
   /** Drops every connection at the socket, as a network failure would. */
   dropConnections(): void {
-    for (const c of this.connections) {
-      const socket = (c as unknown as { socket?: { destroy: () => void } }).socket;
-      socket?.destroy();
-    }
+    for (const socket of this.sockets) socket.destroy();
     this.connections.clear();
   }
 
   async close(): Promise<void> {
-    for (const c of this.connections) {
-      try {
-        c.close();
-      } catch {}
-    }
-    this.dropConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    for (const socket of this.sockets) socket.destroy();
+    this.connections.clear();
+    await closed;
   }
 
   private async listen(): Promise<void> {
@@ -152,7 +147,12 @@ export class EventHubsDouble {
     });
     c.on('receiver_open', (ctx: EventContext) => this.onReceiverOpen(ctx));
     c.on('message', (ctx: EventContext) => this.onMessage(ctx));
-    this.server = c.listen({ port: 0, host: '127.0.0.1' }) as unknown as Server;
+    // No transfer is accepted unless onMessage says so: a dropped one must look unsettled to the client.
+    this.server = c.listen({ port: 0, host: '127.0.0.1', autoaccept: false } as never) as unknown as Server;
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
     await new Promise<void>((resolve, reject) => {
       this.server.once('listening', () => resolve());
       this.server.once('error', reject);
@@ -242,6 +242,8 @@ export class EventHubsDouble {
       }
       return;
     }
+    // Transfers that cross our detach are not accepted by the service: the client sends them again.
+    if (!receiver.is_open()) return;
     const fault = this.faults.shift();
     if (fault) {
       delivery.reject({ condition: fault.condition, description: fault.description });

@@ -68,7 +68,10 @@ export class EventHubsSink implements Sink {
       await client.getEventHubProperties({ abortSignal: AbortSignal.timeout(this.config.timeout_ms) });
     } catch (err) {
       // A passing failure (network, busy) is left to the pipeline's retries; a refusal stops the stream now.
-      if (!classify(err).retriable) throw sinkError(err, `connect to ${creds.namespace}/${creds.hub}`);
+      if (!classify(err).retriable) {
+        await this.close();
+        throw sinkError(err, `connect to ${creds.namespace}/${creds.hub}`);
+      }
     }
   }
 
