@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -293,9 +293,13 @@ test('stream test answers failure with the exception type: refused key at once, 
   assert.match(out.message, /^Connection test failed: /);
 
   // A port that accepts connections and never answers.
-  const silent: Server = createServer(() => {});
+  const held = new Set<Socket>();
+  const silent: Server = createServer((socket) => held.add(socket));
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
-  t.after(() => new Promise<void>((r) => silent.close(() => r())));
+  t.after(() => {
+    for (const socket of held) socket.destroy();
+    return new Promise<void>((r) => silent.close(() => r()));
+  });
   const port = (silent.address() as { port: number }).port;
   const started = Date.now();
   const r = await runCli(['stream', 'test', '--sink', 'eventhubs', '--timeout', '2s'], {
