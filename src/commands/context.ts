@@ -27,7 +27,23 @@ export function withGlobalOptions(cmd: Command): Command {
 export function configFrom(opts: GlobalOptions): LoadedConfig {
   const sets = [...(opts.set ?? [])];
   if (opts.db) sets.push(`database.path=${opts.db}`);
-  return loadConfig({ file: opts.config, sets, seed: opts.seed });
+  const loaded = loadConfig({ file: opts.config, sets, seed: opts.seed });
+  const secrets = [
+    [
+      'realtime.azure_connection_string',
+      loaded.config.realtime.azure_connection_string,
+      'AZURE_EVENTHUB_CONNECTION_STRING',
+    ],
+    ['storage.account_key', loaded.config.storage.account_key, 'AZURE_STORAGE_ACCOUNT_KEY'],
+  ] as const;
+  for (const [path, value, env] of secrets) {
+    const origin = loaded.origins.get(path);
+    if (!value.isEmpty && origin?.startsWith('file '))
+      note(
+        `warning: ${path} is set in ${origin.slice(5)}: secrets do not belong in files; set the ${env} environment variable (or use Key Vault) instead`,
+      );
+  }
+  return loaded;
 }
 
 /** Prints a line on stdout. */

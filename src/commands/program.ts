@@ -6,6 +6,7 @@ import { DatagenError } from '../errors.js';
 import { registerConfig } from './config.js';
 import { registerDlq } from './dlq.js';
 import { registerExport } from './export.js';
+import { registerFabric } from './fabric.js';
 import { registerGenerate } from './generate.js';
 import { registerHistory } from './history.js';
 import { registerMaster } from './master.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerSchema(program);
   registerConfig(program);
+  registerFabric(program);
   return program;
 }
 

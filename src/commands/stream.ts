@@ -1,13 +1,14 @@
 // `retail-datagen stream`: the live event stream, continuing the history, to a sink; Ctrl-C drains and saves.
 
 import type { Command } from 'commander';
-import { DatagenError } from '../errors.js';
+import { DatagenError, type ErrorCode } from '../errors.js';
 import { openStream } from '../jobs/stream.js';
+import { testStreamConnection } from '../jobs/stream-test.js';
 import { SINK_KINDS, type SinkKind } from '../sinks/registry.js';
 import { MergedSource } from '../sources/merge.js';
 import { type Pacing, parseSpeed } from '../sources/simulator/pacing.js';
 import { openDatabase } from '../store/database.js';
-import { configFrom, fmt, type GlobalOptions, note, withGlobalOptions } from './context.js';
+import { configFrom, fmt, type GlobalOptions, note, say, withGlobalOptions } from './context.js';
 import { parseCount } from './history.js';
 
 /** Parses a duration: `90`, `90s`, `10m`, `2h`. */
@@ -74,7 +75,35 @@ interface StreamFlags extends GlobalOptions {
 }
 
 export function registerStream(program: Command): void {
-  withGlobalOptions(program.command('stream'))
+  const stream = withGlobalOptions(program.command('stream'));
+  withGlobalOptions(stream.command('test'))
+    .description(
+      'test the connection of the sink: connect, read its properties (an event hub: partitions) and answer within a timeout',
+    )
+    .option('--sink <kind>', `sink to test: ${SINK_KINDS.join(', ')} (default: stream.sink)`)
+    .option('--timeout <d>', 'give up after this long (e.g. 10s)', '10s')
+    .action(async (_: unknown, cmd: Command) => {
+      // `stream` has options of the same names (--sink, --set...), which it takes wherever they are written.
+      const opts = cmd.optsWithGlobals() as GlobalOptions & { sink?: string; timeout: string };
+      const { config } = configFrom(opts);
+      if (opts.sink !== undefined && !(SINK_KINDS as string[]).includes(opts.sink)) {
+        throw new DatagenError(
+          'CLI_USAGE',
+          `--sink: expected one of ${SINK_KINDS.join(', ')}; got ${JSON.stringify(opts.sink)}`,
+        );
+      }
+      const result = await testStreamConnection(config, {
+        sink: opts.sink as SinkKind | undefined,
+        timeoutMs: parseDuration('--timeout', opts.timeout),
+      });
+      say(JSON.stringify(result, null, 2));
+      // A connection the service never answered may hold the process open; the answer is given, so end then.
+      setTimeout(() => process.exit(), 200).unref();
+      // Bad input (a malformed connection string, missing credentials) exits 2, like any bad config.
+      const code = result.details.error_code as ErrorCode | undefined;
+      if (!result.success) throw new DatagenError(code ?? 'SINK_NOT_CONNECTED', result.message);
+    });
+  stream
     .description('stream live events (continuing the history) through the pipeline to a sink; at least once, resumable')
     .option('--sink <kind>', `where events go: ${SINK_KINDS.join(', ')} (default: stream.sink)`)
     .option(

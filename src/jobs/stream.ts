@@ -72,13 +72,14 @@ export function createSink(
   config: Config,
   kind: SinkKind,
   db: Database,
-  ctx: Omit<SinkContext, 'db' | 'azureConnectionString'> = {},
+  ctx: Omit<SinkContext, 'db' | 'config' | 'azureConnectionString'> = {},
 ): Sink {
   const factory = SINKS[kind];
   // The sinks section is parsed with the config already (parsing again would choke on its Secret values).
   const sinkConfig = (config.sinks as Record<string, unknown>)[kind] ?? factory.configSchema.parse({});
   return factory.create(sinkConfig as never, {
     db,
+    config,
     azureConnectionString: config.realtime.azure_connection_string,
     ...ctx,
   });

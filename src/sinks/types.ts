@@ -40,6 +40,10 @@ export type SendOutcome = { ok: true } | { ok: false; retriable: boolean; error:
 export interface SinkHealth {
   ok: boolean;
   detail?: string;
+  /** What the check learnt (e.g. the partition count of a hub). */
+  info?: Record<string, unknown>;
+  /** The kind of error a failed check met (e.g. UnauthorizedError). */
+  errorType?: string;
 }
 
 export interface Sink {
@@ -56,6 +60,17 @@ export interface Sink {
   consumerLag?(group: string): Promise<number>;
 }
 
+/** The shared config sections a sink may read (credentials kept in `realtime`, the default hub). */
+export interface SinkSettings {
+  realtime: {
+    azure_connection_string: Secret;
+    use_keyvault: boolean;
+    keyvault_url: string;
+    keyvault_secret_name: string;
+  };
+  stream: { hub: string };
+}
+
 /** What a sink may use from the process. */
 export interface SinkContext {
   /** The open database (for the outbox sink). */
@@ -66,6 +81,8 @@ export interface SinkContext {
   exactlyOnce?: boolean;
   /** realtime.azure_connection_string, for sinks that may share it. */
   azureConnectionString?: Secret;
+  /** The shared settings (Event Hubs credentials, the default hub). */
+  config?: SinkSettings;
 }
 
 /**

@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { configSchema } from '../../src/config/schema.js';
+import { isDatagenError } from '../../src/errors.js';
+import type { EventEnvelope } from '../../src/events/envelope.js';
+import type { StreamEnvelope } from '../../src/events/record-envelope.js';
+import { EVENT_TYPES } from '../../src/events/types.js';
+import { generateMaster } from '../../src/jobs/master.js';
+import { openStream } from '../../src/jobs/stream.js';
+import { openDatabase } from '../../src/store/database.js';
+import { DeadLetterStore } from '../../src/store/dead-letters.js';
+import { runCli } from '../helpers/cli.js';
+import { EventHubsDouble } from '../helpers/eventhubs-double.js';
+
+// Azure Event Hubs cannot run here: these tests talk to a protocol double of it (test/helpers/eventhubs-double.ts).
+
+const dir = mkdtempSync(join(tmpdir(), 'rdg-eventhubs-'));
+const VOLUME = { stores: 12, dcs: 3, total_customers: 5000, total_products: 800 };
+let dbCount = 0;
+
+function config(
+  eh: EventHubsDouble,
+  over: { sink?: Record<string, unknown>; realtime?: Record<string, unknown>; pipeline?: Record<string, unknown> } = {},
+) {
+  return configSchema.parse({
+    volume: VOLUME,
+    stream: { sink: 'eventhubs', hub: 'ignored-when-entity-path-is-set' },
+    realtime: { azure_connection_string: eh.connectionString(), retry_attempts: 6, ...over.realtime },
+    sinks: { eventhubs: { client_retries: 0, timeout_ms: 5000, ...over.sink } },
+    pipeline: { retry_base_ms: 20, retry_max_ms: 200, circuit_open_ms: 100, ...over.pipeline },
+    database: { path: join(dir, `eh-${++dbCount}.duckdb`) },
+  });
+}
+
+async function world(cfg: ReturnType<typeof config>) {
+  const db = await openDatabase(cfg.database.path);
+  await generateMaster(cfg, db);
+  return db;
+}
+
+async function double(t: { after: (fn: () => Promise<void>) => void }, opts = {}) {
+  const eh = await EventHubsDouble.start(opts);
+  t.after(() => eh.close());
+  return eh;
+}
+
+test('every event reaches the hub once with its partition key, properties and content type, in batches within the limit', {
+  timeout: 120_000,
+}, async (t) => {
+  const eh = await double(t, { maxMessageSize: 64 * 1024 });
+  const cfg = config(eh);
+  const db = await world(cfg);
+  t.after(() => db.close());
+  const generated: StreamEnvelope[] = [];
+  const s = await openStream(cfg, db, {
+    pacing: { mode: 'max' },
+    maxEvents: 6000,
+    hooks: { eventGenerated: (e) => generated.push(e) },
+  });
+  await s.pipeline.start();
+  await s.pipeline.finished;
+  s.dispose();
+  assert.equal(s.pipeline.snapshot().events_sent, 6000);
+  const got = eh.events();
+  assert.equal(got.length, 6000);
+  const byId = new Map(generated.map((e) => [e.event_id, e]));
+  assert.equal(new Set(got.map((e) => JSON.parse(e.body).event_id)).size, 6000);
+  for (const e of got) {
+    const body = JSON.parse(e.body) as EventEnvelope;
+    assert.deepEqual(body, JSON.parse(JSON.stringify(byId.get(body.event_id))));
+    assert.equal(e.contentType, 'application/json');
+    assert.equal(e.partitionKey, body.partition_key);
+    assert.equal(e.address, eh.hub);
+    assert.deepEqual(e.properties, {
+      event_type: body.event_type,
+      schema_version: body.schema_version,
+      event_id: body.event_id,
+      Table: body.event_type,
+    });
+  }
+  for (const b of eh.batches) {
+    assert.ok(b.bytes <= 64 * 1024, `a batch of ${b.bytes} bytes exceeds the 64 KB limit`);
+    assert.ok(b.events.every((e) => e.partitionKey === b.partitionKey));
+  }
+  // Each partition key's events arrive in the order they were generated.
+  const order = (list: { key: string; id: string }[]) => {
+    const m = new Map<string, string[]>();
+    for (const x of list) m.set(x.key, [...(m.get(x.key) ?? []), x.id]);
+    return m;
+  };
+  assert.deepEqual(
+    order(got.map((e) => ({ key: e.partitionKey!, id: JSON.parse(e.body).event_id }))),
+    order(generated.map((e) => ({ key: e.partition_key, id: e.event_id }))),
+  );
+});
+
+test('an event larger than a batch may be goes to the dead-letter store; the others arrive', {
+  timeout: 120_000,
+}, async (t) => {
+  const eh = await double(t);
+  // Online orders carry their lines: the larger ones do not fit in 1 KB.
+  const others = Object.fromEntries(EVENT_TYPES.filter((x) => x !== 'online_order_created').map((x) => [x, 0]));
+  const cfg = config(eh, { sink: { max_batch_bytes: 1024 }, pipeline: { type_rates: others } });
+  const db = await world(cfg);
+  t.after(() => db.close());
+  const s = await openStream(cfg, db, { pacing: { mode: 'max' }, maxEvents: 400 });
+  await s.pipeline.start();
+  await s.pipeline.finished;
+  s.dispose();
+  const snap = s.pipeline.snapshot();
+  const dead = await (await DeadLetterStore.open(db)).list({ limit: 10_000 });
+  assert.ok(dead.length > 0, 'some events are too large for a 1 KB batch');
+  assert.equal(snap.events_dead_lettered, dead.length);
+  assert.equal(eh.events().length + dead.length, 400);
+  for (const d of dead) {
+    assert.equal(d.error_code, 'SINK_FATAL');
+    assert.equal(d.retriable, false);
+    assert.match(d.last_error, /does not fit in a batch of 1024 bytes/);
+    assert.ok(d.envelope.length > 700, `a ${d.envelope.length}-byte event should have fitted`);
+  }
+  for (const b of eh.batches) assert.ok(b.bytes <= 1024);
+});
+
+test('server-busy answers are retried until the events are accepted', { timeout: 120_000 }, async (t) => {
+  const eh = await double(t);
+  const cfg = config(eh);
+  const db = await world(cfg);
+  t.after(() => db.close());
+  eh.failNextTransfers(4, 'com.microsoft:server-busy');
+  const s = await openStream(cfg, db, { pacing: { mode: 'max' }, maxEvents: 800 });
+  await s.pipeline.start();
+  await s.pipeline.finished;
+  s.dispose();
+  const snap = s.pipeline.snapshot();
+  assert.equal(snap.events_dead_lettered, 0);
+  assert.ok(snap.events_retried > 0);
+  assert.equal(new Set(eh.events().map((e) => JSON.parse(e.body).event_id)).size, 800);
+});
+
+test('a refused key stops the stream at start with a clear fatal error', { timeout: 60_000 }, async (t) => {
+  const eh = await double(t);
+  eh.rejectTokens = true;
+  const cfg = config(eh);
+  const db = await world(cfg);
+  t.after(() => db.close());
+  const s = await openStream(cfg, db, { pacing: { mode: 'max' }, maxEvents: 10 });
+  await assert.rejects(s.pipeline.start(), (err) => {
+    assert.ok(isDatagenError(err, 'SINK_FATAL'));
+    assert.match(err.message, /UnauthorizedError: the credentials were refused/);
+    assert.doesNotMatch(err.message, /double-key-not-a-secret/);
+    return true;
+  });
+  s.dispose();
+  assert.equal(eh.batches.length, 0);
+});
+
+test('a missing event hub is fatal at start and names the hub', { timeout: 60_000 }, async (t) => {
+  const eh = await double(t);
+  const cfg = config(eh, { realtime: { azure_connection_string: eh.connectionString({ entityPath: 'no-such-hub' }) } });
+  const db = await world(cfg);
+  t.after(() => db.close());
+  const s = await openStream(cfg, db, { pacing: { mode: 'max' }, maxEvents: 10 });
+  await assert.rejects(s.pipeline.start(), /MessagingEntityNotFoundError.*no-such-hub/);
+  s.dispose();
+});
+
+test('a key refused mid-stream dead-letters the events as fatal, none is lost', {
+  timeout: 120_000,
+}, async (t) => {
+  const eh = await double(t);
+  const cfg = config(eh);
+  const db = await world(cfg);
+  t.after(() => db.close());
+  let sent = 0;
+  const s = await openStream(cfg, db, {
+    pacing: { mode: 'max' },
+    maxEvents: 2000,
+    hooks: {
+      batchSent: (b) => {
+        sent += b.events.length;
+        // After the first events, the service starts refusing the key and moves the links.
+        if (sent >= 200 && !eh.rejectTokens) {
+          eh.rejectTokens = true;
+          eh.detachLinks();
+        }
+      },
+    },
+  });
+  await s.pipeline.start();
+  await s.pipeline.finished;
+  s.dispose();
+  const store = await DeadLetterStore.open(db);
+  const dead = await store.list({ limit: 10_000 });
+  assert.ok(dead.length > 0);
+  assert.ok(dead.every((d) => d.error_code === 'SINK_FATAL' && /UnauthorizedError/.test(d.last_error)));
+  assert.equal(eh.events().length + dead.length, 2000);
+  // Nothing is lost: each event arrived or waits in the dead-letter store for `dlq replay`.
+  const ids = new Set([...eh.events().map((e) => JSON.parse(e.body).event_id), ...dead.map((d) => d.event_id)]);
+  assert.equal(ids.size, 2000);
+});
+
+test('dropped connections and detached links are reconnected; every event arrives', { timeout: 120_000 }, async (t) => {
+  const eh = await double(t);
+  const cfg = config(eh);
+  const db = await world(cfg);
+  t.after(() => db.close());
+  let batches = 0;
+  const s = await openStream(cfg, db, {
+    pacing: { mode: 'max' },
+    maxEvents: 3000,
+    hooks: {
+      batchSent: () => {
+        batches++;
+        if (batches === 3) eh.dropConnections();
+        if (batches === 6) eh.detachLinks();
+      },
+    },
+  });
+  await s.pipeline.start();
+  await s.pipeline.finished;
+  s.dispose();
+  assert.equal(s.pipeline.snapshot().events_dead_lettered, 0);
+  assert.equal(new Set(eh.events().map((e) => JSON.parse(e.body).event_id)).size, 3000);
+});
+
+const PARTS = ['Endpoint', 'SharedAccessKeyName', 'SharedAccessKey'] as const;
+for (const missing of PARTS) {
+  test(`a connection string without ${missing} exits 2 naming it, without echoing the key`, async () => {
+    const key = `k${Math.random().toString(36).slice(2)}${Date.now().toString(36)}=`;
+    const parts: Record<string, string> = {
+      Endpoint: 'sb://example-namespace.servicebus.windows.net/',
+      SharedAccessKeyName: 'send-policy',
+      SharedAccessKey: key,
+      EntityPath: 'retail-events',
+    };
+    delete parts[missing];
+    const cs = Object.entries(parts)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(';');
+    const r = await runCli(['stream', 'test', '--sink', 'eventhubs'], {
+      env: { AZURE_EVENTHUB_CONNECTION_STRING: cs },
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`CONNECTION_STRING_INVALID.*has no ${missing};`));
+    assert.ok(!(r.stdout + r.stderr).includes(key.slice(0, -1)), 'the key is echoed');
+    const shown = await runCli(['config', 'show', '--format', 'json'], {
+      env: { AZURE_EVENTHUB_CONNECTION_STRING: cs },
+    });
+    assert.ok(!(shown.stdout + shown.stderr).includes(key.slice(0, -1)), 'config show prints the key');
+  });
+}
+
+test('a malformed connection string stops `stream` with exit 2 before any event', { timeout: 120_000 }, async () => {
+  const db = join(dir, 'cli.duckdb');
+  const small = Object.entries(VOLUME).flatMap(([k, v]) => ['--set', `volume.${k}=${v}`]);
+  assert.equal((await runCli(['master', '--db', db, ...small])).code, 0);
+  const key = `k${Date.now().toString(36)}secret=`;
+  const r = await runCli(['stream', '--sink', 'eventhubs', '--db', db, ...small, '--max-events', '10'], {
+    env: { AZURE_EVENTHUB_CONNECTION_STRING: `Endpoint=sb://example.servicebus.windows.net/;SharedAccessKey=${key}` },
+  });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /has no SharedAccessKeyName;/);
+  assert.ok(!r.stderr.includes(key.slice(0, -1)));
+});
+
+test('stream test answers success with the partition count and the response time', async (t) => {
+  const eh = await double(t, { partitions: 8 });
+  const r = await runCli(['stream', 'test', '--sink', 'eventhubs'], {
+    env: { AZURE_EVENTHUB_CONNECTION_STRING: eh.connectionString() },
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.success, true);
+  assert.equal(out.details.partition_count, 8);
+  assert.equal(out.details.hub, eh.hub);
+  assert.ok(out.response_time_ms > 0 && out.response_time_ms < 10_000);
+  assert.ok(eh.managementRequests.includes('com.microsoft:eventhub'));
+});
+
+test('stream test answers failure with the exception type: refused key at once, silent service within the timeout', async (t) => {
+  const eh = await double(t);
+  eh.rejectTokens = true;
+  const refused = await runCli(['stream', 'test', '--sink', 'eventhubs'], {
+    env: { AZURE_EVENTHUB_CONNECTION_STRING: eh.connectionString() },
+  });
+  assert.equal(refused.code, 1);
+  const out = JSON.parse(refused.stdout);
+  assert.equal(out.success, false);
+  assert.equal(out.details.exception_type, 'UnauthorizedError');
+  assert.match(out.message, /^Connection test failed: /);
+
+  // A port that accepts connections and never answers.
+  const held = new Set<Socket>();
+  const silent: Server = createServer((socket) => held.add(socket));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  t.after(() => {
+    for (const socket of held) socket.destroy();
+    return new Promise<void>((r) => silent.close(() => r()));
+  });
+  const port = (silent.address() as { port: number }).port;
+  const started = Date.now();
+  const r = await runCli(['stream', 'test', '--sink', 'eventhubs', '--timeout', '2s'], {
+    env: {
+      AZURE_EVENTHUB_CONNECTION_STRING: eh.connectionString().replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${port}`),
+    },
+  });
+  const elapsed = Date.now() - started;
+  assert.equal(r.code, 1);
+  const res = JSON.parse(r.stdout);
+  assert.equal(res.success, false);
+  assert.ok(res.details.exception_type, 'names the exception type');
+  assert.ok(elapsed < 9000, `answered after ${elapsed} ms with a 2 s timeout`);
+});
