@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: builds, starts what the tests need (a real Kafka broker unless KAFKA_BOOTSTRAP_SERVERS is set), runs every test.
+// `npm test`: builds, starts what the tests need (a real Kafka broker unless KAFKA_BOOTSTRAP_SERVERS is set; Chromium
+// for the browser tests), runs every test.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -39,6 +40,11 @@ if (files.length === 0) {
 
 const env = { ...process.env };
 const hooks = [];
+// Browser tests drive Debian's Chromium; install it (apt-get, as root) on a machine that lacks it.
+if (files.some((f) => f.startsWith(join('test', 'e2e')))) {
+  const { ensureChromium } = await import('./browser/ensure-chromium.mjs');
+  env.CHROMIUM_PATH = ensureChromium();
+}
 // The broker test owns its brokers (it kills and restarts them); other Kafka tests share one.
 const needsKafka = files.some((f) => /kafka/i.test(f) && !f.endsWith('kafka-broker.test.ts'));
 if (needsKafka && !env.KAFKA_BOOTSTRAP_SERVERS) {

@@ -1,0 +1,35 @@
+// The dashboard's entry point: wires the panels, loads the world and the dead letters, and opens the live feed.
+
+import { api } from './api.js';
+import { initDlq, refreshDlq } from './dlq.js';
+import { initJobs } from './jobs.js';
+import { initLive, onStatistics } from './live.js';
+import { initTokenForm, reportError } from './status.js';
+import { initStream } from './stream.js';
+import type { Statistics } from './types.js';
+import { refreshWorld } from './world.js';
+
+async function loadAll(): Promise<void> {
+  await refreshWorld();
+  await refreshDlq();
+  try {
+    onStatistics(await api<Statistics>('GET', '/api/stream/statistics'));
+  } catch (err) {
+    reportError('Reading the stream statistics failed', err);
+  }
+}
+
+function main(): void {
+  initTokenForm(() => void loadAll());
+  initStream();
+  initJobs(() => void refreshWorld());
+  initDlq();
+  initLive();
+  void loadAll();
+  // The world's counts and the dead letters change without a push (other clients, the CLI): poll them slowly.
+  setInterval(() => {
+    if (document.visibilityState === 'visible') void refreshDlq();
+  }, 5000);
+}
+
+main();

@@ -1,0 +1,111 @@
+// The stream panel: the start options (sink, pacing, until, duration), start/pause/resume/stop, and the stream's
+// counters, circuit and throttle state from the live statistics.
+
+import { api } from './api.js';
+import { onPress, setEnabled } from './buttons.js';
+import { byId, el, setText } from './dom.js';
+import { fmtCount, fmtDuration, fmtNum } from './format.js';
+import { announce, reportError } from './status.js';
+import type { Statistics } from './types.js';
+
+const DEFAULT_SINKS = ['file', 'stdout', 'duckdb', 'kafka'];
+
+let state: Statistics['state'] = 'idle';
+
+/** The request body of POST /api/stream/start from the form. */
+export function startBody(): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const sink = byId<HTMLSelectElement>('stream-sink').value;
+  if (sink) body.sink = sink;
+  const pacing = byId<HTMLSelectElement>('stream-pacing').value;
+  if (pacing === 'max') body.speed = 'max';
+  if (pacing === 'speed') body.speed = Number(byId<HTMLInputElement>('stream-speed').value);
+  if (pacing === 'rate') body.rate = Number(byId<HTMLInputElement>('stream-rate').value);
+  const until = byId<HTMLInputElement>('stream-until').value;
+  if (until) body.until = new Date(`${until.length === 16 ? `${until}:00` : until}Z`).toISOString();
+  const minutes = byId<HTMLInputElement>('stream-duration').value;
+  if (minutes) body.duration_minutes = Number(minutes);
+  return body;
+}
+
+function syncPacing(): void {
+  const pacing = byId<HTMLSelectElement>('stream-pacing').value;
+  byId<HTMLInputElement>('stream-speed').disabled = pacing !== 'speed';
+  byId<HTMLInputElement>('stream-rate').disabled = pacing !== 'rate';
+}
+
+function setButtons(): void {
+  const active = state === 'running' || state === 'paused' || state === 'draining';
+  setEnabled(byId('stream-start'), !active);
+  setEnabled(byId('stream-pause'), state === 'running');
+  setEnabled(byId('stream-resume'), state === 'paused');
+  setEnabled(byId('stream-stop'), state === 'running' || state === 'paused');
+}
+
+/** Shows the stream state in the header and enables the buttons that apply. */
+export function setStreamState(next: Statistics['state']): void {
+  state = next;
+  const pill = byId('stream-state');
+  pill.dataset.state = next;
+  setText(byId('stream-state-text'), next);
+  setButtons();
+}
+
+/** Updates the counters, circuit and throttle from one statistics message. */
+export function showStatistics(s: Statistics): void {
+  setStreamState(s.state);
+  setText(byId('st-sent'), fmtCount(s.events_sent));
+  setText(byId('st-rate'), fmtNum(s.events_per_second));
+  setText(byId('st-failed'), fmtCount(s.events_failed));
+  setText(byId('st-dlq'), fmtCount(s.events_dead_lettered));
+  setText(byId('st-uptime'), fmtDuration(s.uptime_seconds));
+  setText(byId('st-queue'), `${fmtCount(s.queue_depth)} / ${fmtCount(s.queue_capacity)}`);
+  const circuit = byId('st-circuit');
+  const cs = s.circuit?.state ?? '–';
+  circuit.dataset.state = cs;
+  setText(circuit, cs.replace('_', '-'));
+  const t = s.throttle;
+  setText(
+    byId('st-throttle'),
+    !t ? '–' : t.active ? `level ${t.level}${t.rate === null ? '' : `, ${fmtCount(t.rate)}/s`}` : 'off',
+  );
+}
+
+async function command(verb: 'pause' | 'resume' | 'stop', done: string): Promise<void> {
+  try {
+    const res = await api<{ state?: Statistics['state'] } | undefined>('POST', `/api/stream/${verb}`);
+    if (res?.state) setStreamState(res.state);
+    announce(done);
+  } catch (err) {
+    reportError(`${verb[0].toUpperCase()}${verb.slice(1)} failed`, err);
+  }
+}
+
+/** Wires the panel with the sink kinds the server offers (the defaults when it does not say). */
+export function initStream(sinks: readonly string[] = DEFAULT_SINKS, defaultSink = 'file'): void {
+  const select = byId<HTMLSelectElement>('stream-sink');
+  select.replaceChildren(...sinks.map((k) => el('option', { value: k, selected: k === defaultSink }, k)));
+  byId('stream-pacing').addEventListener('change', syncPacing);
+  syncPacing();
+  byId<HTMLFormElement>('stream-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const start = byId<HTMLButtonElement>('stream-start');
+    if (start.getAttribute('aria-disabled') === 'true' || start.dataset.busy === 'true') return;
+    const form = byId<HTMLFormElement>('stream-form');
+    if (!form.reportValidity()) return;
+    start.dataset.busy = 'true';
+    try {
+      const res = await api<{ state?: Statistics['state'] } | undefined>('POST', '/api/stream/start', startBody());
+      setStreamState(res?.state ?? 'running');
+      announce('Stream started');
+    } catch (err) {
+      reportError('Starting the stream failed', err);
+    } finally {
+      delete start.dataset.busy;
+    }
+  });
+  onPress(byId('stream-pause'), () => command('pause', 'Stream paused'));
+  onPress(byId('stream-resume'), () => command('resume', 'Stream resumed'));
+  onPress(byId('stream-stop'), () => command('stop', 'Stream stopped (drained and checkpointed)'));
+  setButtons();
+}

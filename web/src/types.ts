@@ -1,0 +1,98 @@
+// The JSON shapes the dashboard reads from the API (the fields it uses; the server may send more).
+
+export interface GeneratorState {
+  has_master_data?: boolean;
+  has_historical_data: boolean;
+  last_generated_timestamp: string | null;
+  history_start?: string | null;
+  counts: Record<string, number>;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Job {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  /** Share done, 0..1. */
+  progress: number;
+  message?: string | null;
+  error?: { code: string; message: string } | null;
+}
+
+export interface JobStarted {
+  job_id?: string;
+  id?: string;
+}
+
+export interface LatencySummary {
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  count: number;
+}
+
+export interface Statistics {
+  state: 'idle' | 'running' | 'paused' | 'draining' | 'stopped';
+  uptime_seconds: number;
+  events_generated: number;
+  events_sent: number;
+  events_failed: number;
+  events_dropped: number;
+  events_dead_lettered: number;
+  events_per_second: number;
+  events_per_second_by_type: Record<string, number>;
+  queue_depth: number;
+  queue_capacity: number;
+  send_latency_ms: LatencySummary;
+  end_to_end_latency_ms?: LatencySummary;
+  circuit: { state: string; [k: string]: unknown };
+  throttle?: {
+    active: boolean;
+    rate: number | null;
+    level: number;
+    signals?: { name: string; [k: string]: unknown }[];
+  };
+  consumer_lag?: number | null;
+  sink?: string;
+}
+
+export interface StreamStatus {
+  running?: boolean;
+  state?: Statistics['state'];
+  sink?: string;
+  statistics?: Statistics;
+}
+
+export interface RetailEventView {
+  event_id: string;
+  event_type: string;
+  event_ts: string;
+  partition_key: string;
+  payload?: Record<string, unknown>;
+}
+
+export interface DeadLetterView {
+  id: number;
+  event_type: string;
+  error_code: string;
+  last_error: string;
+  attempts: number;
+  status: string;
+}
+
+export interface DeadLetterStats {
+  total: number;
+  byStatus?: Record<string, number>;
+  by_status?: Record<string, number>;
+}
+
+export interface StoreView {
+  id: number;
+  name: string;
+  latitude: number;
+  longitude: number;
+  region?: string;
+  city?: string;
+  state?: string;
+}
