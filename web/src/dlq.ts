@@ -5,7 +5,7 @@ import { onPress } from './buttons.js';
 import { byId, el, setText } from './dom.js';
 import { fmtCount, redact } from './format.js';
 import { announce, reportError } from './status.js';
-import type { DeadLetterStats, DeadLetterView } from './types.js';
+import type { DeadLetterList, DeadLetterStats } from './types.js';
 
 const LIST_LIMIT = 50;
 
@@ -14,14 +14,14 @@ export async function refreshDlq(): Promise<void> {
   try {
     const [stats, list] = await Promise.all([
       api<DeadLetterStats>('GET', '/api/dlq/stats'),
-      api<DeadLetterView[] | { items: DeadLetterView[] }>('GET', `/api/dlq?limit=${LIST_LIMIT}`),
+      api<DeadLetterList>('GET', `/api/dlq?limit=${LIST_LIMIT}`),
     ]);
-    const by = stats.byStatus ?? stats.by_status ?? {};
+    const by = stats.byStatus ?? {};
     setText(byId('dlq-total'), fmtCount(stats.total));
     setText(byId('dlq-pending'), fmtCount(by.pending ?? 0));
     setText(byId('dlq-delivered'), fmtCount(by.delivered ?? 0));
     setText(byId('dlq-gaveup'), fmtCount(by.gave_up ?? 0));
-    const items = Array.isArray(list) ? list : list.items;
+    const items = list.dead_letters;
     const body = byId('dlq-body');
     if (items.length === 0) {
       body.replaceChildren(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'no dead letters')));
@@ -56,9 +56,8 @@ export function initDlq(): void {
   onPress(byId('dlq-refresh'), refreshDlq);
   onPress(byId('dlq-retry'), async () => {
     try {
-      const res = await api<{ count?: number; requeued?: number; delivered?: number }>('POST', '/api/dlq/retry', {});
-      const n = res?.requeued ?? res?.count ?? res?.delivered;
-      announce(n === undefined ? 'Dead letters queued for retry' : `${fmtCount(n)} dead letters queued for retry`);
+      const res = await api<{ count: number; message: string }>('POST', '/api/dlq/retry', {});
+      announce(`${fmtCount(res.count)} dead letters queued for retry`);
     } catch (err) {
       reportError('Retry failed', err);
     }
@@ -68,9 +67,8 @@ export function initDlq(): void {
   onPress(byId('dlq-purge-no'), () => confirming(false));
   onPress(byId('dlq-purge-yes'), async () => {
     try {
-      const res = await api<{ count?: number; purged?: number }>('POST', '/api/dlq/purge', {});
-      const n = res?.purged ?? res?.count;
-      announce(n === undefined ? 'Dead letters purged' : `${fmtCount(n)} dead letters purged`);
+      const res = await api<{ count: number; message: string }>('POST', '/api/dlq/purge', {});
+      announce(`${fmtCount(res.count)} dead letters purged`);
     } catch (err) {
       reportError('Purge failed', err);
     }

@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { onPress, setEnabled } from './buttons.js';
 import { byId, setText } from './dom.js';
-import { fmtNum } from './format.js';
+import { fmtNum, redact } from './format.js';
 import { announce, reportError } from './status.js';
 import type { Job, JobStarted } from './types.js';
 
@@ -16,11 +16,14 @@ const LABEL: Record<Kind, string> = { master: 'Master data', history: 'History' 
 function show(kind: Kind, job: Job): void {
   const bar = byId<HTMLProgressElement>(`${kind}-progress`);
   const text = byId(`${kind}-text`);
-  const p = Math.max(0, Math.min(1, Number(job.progress) || 0));
+  const p = Math.max(0, Math.min(1, Number(job.progress?.fraction) || 0));
   bar.value = job.status === 'succeeded' ? 1 : p;
+  bar.setAttribute('aria-valuetext', `${fmtNum(bar.value * 100)}%`);
   text.dataset.kind = job.status === 'failed' ? 'error' : job.status === 'succeeded' ? 'done' : '';
-  const detail = job.error?.message ?? job.message ?? '';
-  setText(text, `${job.status} ${fmtNum(bar.value * 100)}%${detail ? ` — ${detail}` : ''}`);
+  const steps = job.progress && job.progress.total > 1 ? ` (${job.progress.done}/${job.progress.total})` : '';
+  const detail = job.error?.message ?? job.progress?.detail ?? '';
+  text.dataset.status = job.status;
+  setText(text, `${job.status} ${fmtNum(bar.value * 100)}%${steps}${detail ? ` — ${redact(detail)}` : ''}`);
 }
 
 function setButtons(): void {
@@ -57,13 +60,19 @@ async function follow(kind: Kind, id: string, onDone: () => void): Promise<void>
 async function start(kind: Kind, path: string, body: unknown, onDone: () => void): Promise<void> {
   try {
     const res = await api<JobStarted>('POST', path, body);
-    const id = res.job_id ?? res.id;
+    const id = res.job_id ?? res.id ?? res.job?.id;
     if (!id) throw new Error('the server answered without a job id');
     announce(`${LABEL[kind]} started`);
     await follow(kind, id, onDone);
   } catch (err) {
     reportError(`Starting ${LABEL[kind].toLowerCase()} failed`, err);
   }
+}
+
+/** Follows a job that was already running when the page opened (started by another client or page load). */
+export function resumeJob(job: Job | null, onDone: () => void): void {
+  if (!job || running || job.status !== 'running') return;
+  void follow(job.kind, job.id, onDone);
 }
 
 /** Wires the panel; `onDone` runs when a job ends (to refresh the world's counts). */

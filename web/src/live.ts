@@ -6,7 +6,7 @@ import { TimeChart } from './chart.js';
 import { byId, el, setText } from './dom.js';
 import { fmtCount, fmtMs, fmtTime, redact } from './format.js';
 import { showStatistics } from './stream.js';
-import type { RetailEventView, Statistics } from './types.js';
+import type { RecentEvent, RetailEventView, Statistics } from './types.js';
 import { storesById } from './world.js';
 
 const TAIL_KEEP = 500;
@@ -74,9 +74,11 @@ function summary(e: RetailEventView): string {
   return redact(parts.slice(0, 5).join(', '));
 }
 
-/** Adds sampled events to the tail (newest first) and redraws it. */
-export function onEvents(events: RetailEventView[]): void {
-  for (const e of events) {
+/** Adds sampled events (envelopes, or `{ destination, envelope }`) to the tail, newest first, and redraws it. */
+export function onEvents(items: (RetailEventView | RecentEvent)[]): void {
+  if (!Array.isArray(items)) return;
+  for (const item of items) {
+    const e = item && 'envelope' in item ? item.envelope : (item as RetailEventView);
     if (!e || typeof e.event_id !== 'string' || seen.has(e.event_id)) continue;
     seen.add(e.event_id);
     tail.unshift(e);
@@ -140,9 +142,9 @@ export function initLive(): () => void {
       },
       onEvent: (name, data) => {
         if (name === 'statistics' || name === 'stats') onStatistics(data as Statistics);
-        else if (name === 'events') onEvents(data as RetailEventView[]);
+        else if (name === 'events') onEvents(Array.isArray(data) ? data : (data as { events: RecentEvent[] }).events);
         else if (name === 'message' && data && typeof data === 'object') {
-          const d = data as { statistics?: Statistics; events?: RetailEventView[] };
+          const d = data as { statistics?: Statistics; events?: RecentEvent[] };
           if (d.statistics) onStatistics(d.statistics);
           if (d.events) onEvents(d.events);
         }

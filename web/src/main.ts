@@ -2,15 +2,18 @@
 
 import { api } from './api.js';
 import { initDlq, refreshDlq } from './dlq.js';
-import { initJobs } from './jobs.js';
+import { initJobs, resumeJob } from './jobs.js';
 import { initLive, onStatistics } from './live.js';
 import { initTokenForm, reportError } from './status.js';
 import { initStream } from './stream.js';
 import type { Statistics } from './types.js';
 import { refreshWorld } from './world.js';
 
+const refreshCounts = () => void refreshWorld();
+
 async function loadAll(): Promise<void> {
-  await refreshWorld();
+  const state = await refreshWorld();
+  resumeJob(state?.active_job ?? null, refreshCounts);
   await refreshDlq();
   try {
     onStatistics(await api<Statistics>('GET', '/api/stream/statistics'));
@@ -22,7 +25,7 @@ async function loadAll(): Promise<void> {
 function main(): void {
   initTokenForm(() => void loadAll());
   initStream();
-  initJobs(() => void refreshWorld());
+  initJobs(refreshCounts);
   initDlq();
   initLive();
   void loadAll();

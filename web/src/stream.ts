@@ -6,7 +6,7 @@ import { onPress, setEnabled } from './buttons.js';
 import { byId, el, setText } from './dom.js';
 import { fmtCount, fmtDuration, fmtNum } from './format.js';
 import { announce, reportError } from './status.js';
-import type { Statistics } from './types.js';
+import type { Statistics, StreamActionResult } from './types.js';
 
 const DEFAULT_SINKS = ['file', 'stdout', 'duckdb', 'kafka'];
 
@@ -73,8 +73,9 @@ export function showStatistics(s: Statistics): void {
 
 async function command(verb: 'pause' | 'resume' | 'stop', done: string): Promise<void> {
   try {
-    const res = await api<{ state?: Statistics['state'] } | undefined>('POST', `/api/stream/${verb}`);
-    if (res?.state) setStreamState(res.state);
+    const res = await api<StreamActionResult>('POST', `/api/stream/${verb}`);
+    if (res?.statistics) showStatistics(res.statistics);
+    else if (res?.status) setStreamState(res.status);
     announce(done);
   } catch (err) {
     reportError(`${verb[0].toUpperCase()}${verb.slice(1)} failed`, err);
@@ -95,9 +96,9 @@ export function initStream(sinks: readonly string[] = DEFAULT_SINKS, defaultSink
     if (!form.reportValidity()) return;
     start.dataset.busy = 'true';
     try {
-      const res = await api<{ state?: Statistics['state'] } | undefined>('POST', '/api/stream/start', startBody());
-      setStreamState(res?.state ?? 'running');
-      announce('Stream started');
+      const res = await api<{ stream?: string; sink?: string }>('POST', '/api/stream/start', startBody());
+      setStreamState('running');
+      announce(`Stream started${res?.sink ? ` to ${res.sink}` : ''}`);
     } catch (err) {
       reportError('Starting the stream failed', err);
     } finally {

@@ -1,28 +1,32 @@
 // The JSON shapes the dashboard reads from the API (the fields it uses; the server may send more).
 
-export interface GeneratorState {
-  has_master_data?: boolean;
-  has_historical_data: boolean;
-  last_generated_timestamp: string | null;
-  history_start?: string | null;
-  counts: Record<string, number>;
-}
-
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Job {
   id: string;
-  kind: string;
+  kind: 'master' | 'history';
   status: JobStatus;
-  /** Share done, 0..1. */
-  progress: number;
-  message?: string | null;
-  error?: { code: string; message: string } | null;
+  progress: { phase: string; done: number; total: number; fraction: number; detail: string | null };
+  error: { code: string; message: string } | null;
 }
 
+export interface GeneratorState {
+  has_master_data: boolean;
+  has_historical_data: boolean;
+  /** End of the history (exclusive). */
+  last_generated_timestamp: string | null;
+  history_start: string | null;
+  history_end: string | null;
+  history_events: number;
+  counts: Record<string, number>;
+  active_job: Job | null;
+}
+
+/** What starting a job answers: the job, or its id. */
 export interface JobStarted {
   job_id?: string;
   id?: string;
+  job?: Job;
 }
 
 export interface LatencySummary {
@@ -53,15 +57,21 @@ export interface Statistics {
     level: number;
     signals?: { name: string; [k: string]: unknown }[];
   };
-  consumer_lag?: number | null;
-  sink?: string;
+  consumer_lag: number | null;
+  sink: string | null;
 }
 
-export interface StreamStatus {
-  running?: boolean;
-  state?: Statistics['state'];
-  sink?: string;
-  statistics?: Statistics;
+/** What pause, resume and stop answer. */
+export interface StreamActionResult {
+  status: Statistics['state'];
+  message: string;
+  statistics: Statistics;
+}
+
+/** A recent event as the live feed carries it: the envelope and where it went. */
+export interface RecentEvent {
+  destination?: string;
+  envelope: RetailEventView;
 }
 
 export interface RetailEventView {
@@ -83,8 +93,12 @@ export interface DeadLetterView {
 
 export interface DeadLetterStats {
   total: number;
-  byStatus?: Record<string, number>;
-  by_status?: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+export interface DeadLetterList {
+  dead_letters: DeadLetterView[];
+  count: number;
 }
 
 export interface StoreView {

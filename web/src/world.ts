@@ -38,9 +38,7 @@ export async function refreshWorld(): Promise<GeneratorState | null> {
   setText(
     byId('history-range'),
     state.has_historical_data && last
-      ? state.history_start
-        ? `${fmtTime(state.history_start)} to ${fmtTime(last)}`
-        : `up to ${fmtTime(last)}`
+      ? `${state.history_start ? `${fmtTime(state.history_start)} to ` : 'up to '}${fmtTime(last)}, ${fmtCount(state.history_events)} events`
       : 'none yet',
   );
   if ((countOf(counts, 'stores') ?? 0) > 0 && storesById.size !== countOf(counts, 'stores')) await loadStores();
