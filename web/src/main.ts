@@ -5,7 +5,7 @@ import { initDlq, refreshDlq } from './dlq.js';
 import { initJobs, resumeJob } from './jobs.js';
 import { initLive, onStatistics } from './live.js';
 import { initTokenForm, reportError } from './status.js';
-import { initStream } from './stream.js';
+import { initStream, refreshHealth } from './stream.js';
 import type { Statistics } from './types.js';
 import { refreshWorld } from './world.js';
 
@@ -31,7 +31,9 @@ function main(): void {
   void loadAll();
   // The world's counts and the dead letters change without a push (other clients, the CLI): poll them slowly.
   setInterval(() => {
-    if (document.visibilityState === 'visible') void refreshDlq();
+    if (document.visibilityState !== 'visible') return;
+    void refreshDlq();
+    void refreshHealth();
   }, 5000);
 }
 

@@ -4,9 +4,9 @@
 import { api } from './api.js';
 import { onPress, setEnabled } from './buttons.js';
 import { byId, el, setText } from './dom.js';
-import { fmtCount, fmtDuration, fmtNum } from './format.js';
+import { fmtCount, fmtDuration, fmtNum, redact } from './format.js';
 import { announce, reportError } from './status.js';
-import type { Statistics, StreamActionResult } from './types.js';
+import type { Statistics, StreamActionResult, StreamHealth } from './types.js';
 
 const DEFAULT_SINKS = ['file', 'stdout', 'duckdb', 'kafka'];
 
@@ -44,7 +44,9 @@ function setButtons(): void {
 
 /** Shows the stream state in the header and enables the buttons that apply. */
 export function setStreamState(next: Statistics['state']): void {
+  const was = state;
   state = next;
+  if (next === 'stopped' && (was === 'running' || was === 'draining')) void explainStop();
   const pill = byId('stream-state');
   pill.dataset.state = next;
   setText(byId('stream-state-text'), next);
@@ -64,11 +66,36 @@ export function showStatistics(s: Statistics): void {
   const cs = s.circuit?.state ?? '–';
   circuit.dataset.state = cs;
   setText(circuit, cs.replace('_', '-'));
+  if (s.sink && byId('st-sink').textContent === '–') setText(byId('st-sink'), s.sink);
   const t = s.throttle;
   setText(
     byId('st-throttle'),
     !t ? '–' : t.active ? `level ${t.level}${t.rate === null ? '' : `, ${fmtCount(t.rate)}/s`}` : 'off',
   );
+}
+
+/** A stream that stopped on its own may have failed: say why. */
+async function explainStop(): Promise<void> {
+  try {
+    const status = await api<{ failure: string | null }>('GET', '/api/stream/status');
+    if (status.failure) announce(`Stream stopped: ${status.failure}`, 'error');
+  } catch {
+    // The status line keeps what it had.
+  }
+}
+
+/** Shows the sink's health (its kind, and the detail of a failed check). */
+export async function refreshHealth(): Promise<void> {
+  if (state !== 'running' && state !== 'paused') return;
+  try {
+    const h = await api<StreamHealth>('GET', '/api/stream/health');
+    const sink = h.components.sink;
+    if (!sink) return;
+    const detail = typeof sink.detail === 'string' && sink.detail ? ` — ${sink.detail}` : '';
+    setText(byId('st-sink'), redact(`${sink.kind ?? ''} ${sink.healthy ? 'healthy' : 'unhealthy'}${detail}`.trim()));
+  } catch {
+    // Health is a nicety here; the statistics keep coming.
+  }
 }
 
 async function command(verb: 'pause' | 'resume' | 'stop', done: string): Promise<void> {

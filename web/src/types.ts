@@ -110,3 +110,8 @@ export interface StoreView {
   city?: string;
   state?: string;
 }
+
+export interface StreamHealth {
+  overall_healthy: boolean;
+  components: Record<string, { healthy: boolean; [k: string]: string | number | boolean | null }>;
+}
