@@ -10,6 +10,7 @@ import { registerGenerate } from './generate.js';
 import { registerHistory } from './history.js';
 import { registerMaster } from './master.js';
 import { registerSchema } from './schema.js';
+import { registerServe } from './serve.js';
 import { registerStart } from './start.js';
 import { registerStream } from './stream.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerStart(program);
+  registerServe(program);
   registerMaster(program);
   registerHistory(program);
   registerStream(program);
