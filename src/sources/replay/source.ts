@@ -6,7 +6,7 @@ import type { EventType } from '../../events/types.js';
 import { iso } from '../../simulate/event-buffer.js';
 import type { Database } from '../../store/database.js';
 import { FACT_TABLES } from '../../store/fact-tables.js';
-import { dueAt, type Pacing } from '../simulator/pacing.js';
+import { dueAt, type Pacing, waitOrAbort } from '../simulator/pacing.js';
 import type { Source, SourceEvent } from '../types.js';
 import { pageSql } from './query.js';
 
@@ -102,7 +102,8 @@ export class ReplaySource implements Source {
         const wait = dueAt(pacing, startWall, startSim, ts, seq - after - 1) - this.now();
         if (wait > 0) {
           if (out.length > 0) yield out.splice(0);
-          await this.sleep(wait);
+          await waitOrAbort(this.sleep, wait, signal);
+          if (signal.aborted) return;
         }
         out.push({ envelope: this.envelope(r, ts, startWall - startSim), seq });
       }

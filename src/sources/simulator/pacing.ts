@@ -44,3 +44,27 @@ export function dueAt(pacing: Pacing, startWall: number, startSim: number, ts: n
       return startWall + Math.floor(i / pacing.burst) * pacing.intervalMs;
   }
 }
+
+/**
+ * Waits `ms` with the given sleep, or until `signal` aborts, whichever comes first: a stream paced at speed 1 may
+ * wait minutes for its next event, and stopping it must not wait for that.
+ * @example await waitOrAbort(sleep, 60_000, signal); if (signal.aborted) return;
+ */
+export async function waitOrAbort(
+  sleep: (ms: number) => Promise<void>,
+  ms: number,
+  signal: AbortSignal,
+): Promise<void> {
+  if (signal.aborted) return;
+  let off = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    off = () => signal.removeEventListener('abort', onAbort);
+  });
+  try {
+    await Promise.race([sleep(ms), aborted]);
+  } finally {
+    off();
+  }
+}

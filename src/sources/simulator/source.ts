@@ -8,7 +8,7 @@ import { toEnvelope } from '../../simulate/envelope.js';
 import { type SimSnapshot, Simulator } from '../../simulate/simulator.js';
 import { timeOrdered } from '../../simulate/time-order.js';
 import type { Source, SourceEvent } from '../types.js';
-import { dueAt, type Pacing } from './pacing.js';
+import { dueAt, type Pacing, waitOrAbort } from './pacing.js';
 
 export interface SimulatorSourceOptions {
   ctx: SimContext;
@@ -93,7 +93,7 @@ export class SimulatorSource implements Source {
           out = [];
           wait = due - this.now();
         }
-        if (wait > 0) await this.sleep(wait);
+        if (wait > 0) await waitOrAbort(this.sleep, wait, signal);
         if (signal.aborted) return;
         out.push({ envelope: toEnvelope(e, this.now()), seq });
         if (out.length >= size) {
