@@ -16,6 +16,8 @@ export interface ChartOptions {
   capacity?: number;
   /** Highest series shown; the rest are summed into `other`. */
   maxSeries?: number;
+  /** What the legend says while no series has a value (e.g. the sink does not report this). */
+  empty?: string;
 }
 
 interface Series {
@@ -93,8 +95,12 @@ export class TimeChart {
       swatch.style.background = s.color;
       items.push(el('li', {}, swatch, `${s.name} `, el('b', {}, text)));
     }
+    if (items.length === 0 && this.opts.empty) items.push(el('li', { class: 'hint' }, this.opts.empty));
     this.legend.replaceChildren(...items);
-    this.canvas.setAttribute('aria-label', `${this.opts.title}: ${parts.join(', ') || 'no data yet'}`);
+    this.canvas.setAttribute(
+      'aria-label',
+      `${this.opts.title}: ${parts.join(', ') || this.opts.empty || 'no data yet'}`,
+    );
   }
 
   private draw(): void {

@@ -6,7 +6,7 @@ import { TimeChart } from './chart.js';
 import { byId, el, setText } from './dom.js';
 import { fmtCount, fmtMs, fmtTime, redact } from './format.js';
 import { showStatistics } from './stream.js';
-import type { RecentEvent, RetailEventView, Statistics } from './types.js';
+import type { Job, RecentEvent, RetailEventView, Statistics } from './types.js';
 import { storesById } from './world.js';
 
 const TAIL_KEEP = 500;
@@ -23,7 +23,7 @@ function setupCharts() {
     rate: c('rate', 'events per second by type', { maxSeries: 7 }),
     queue: c('queue', 'queue depth'),
     latency: c('latency', 'send latency in milliseconds', { format: fmtMs }),
-    lag: c('lag', 'consumer lag in events'),
+    lag: c('lag', 'consumer lag in events', { empty: 'not reported by this sink' }),
   };
 }
 
@@ -122,8 +122,8 @@ function renderTail(): void {
   setText(byId('tail-count'), `${fmtCount(Math.min(shown.length, TAIL_SHOW))} shown of ${fmtCount(tail.length)} kept`);
 }
 
-/** Starts the charts and the live subscription; returns a function that stops it. */
-export function initLive(): () => void {
+/** Starts the charts and the live subscription (`onJob` gets the jobs it reports); returns a function that stops it. */
+export function initLive(onJob: (job: Job) => void): () => void {
   charts = setupCharts();
   for (const id of ['tail-type', 'tail-store', 'tail-hold']) byId(id).addEventListener('change', renderTail);
   const stop = new AbortController();
@@ -142,6 +142,7 @@ export function initLive(): () => void {
       },
       onEvent: (name, data) => {
         if (name === 'statistics' || name === 'stats') onStatistics(data as Statistics);
+        else if (name === 'job') onJob(data as Job);
         else if (name === 'events') onEvents(Array.isArray(data) ? data : (data as { events: RecentEvent[] }).events);
         else if (name === 'message' && data && typeof data === 'object') {
           const d = data as { statistics?: Statistics; events?: RecentEvent[] };

@@ -27,7 +27,7 @@ function main(): void {
   initStream();
   initJobs(refreshCounts);
   initDlq();
-  initLive();
+  initLive((job) => resumeJob(job, refreshCounts));
   void loadAll();
   // The world's counts and the dead letters change without a push (other clients, the CLI): poll them slowly.
   setInterval(() => {
