@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { DatagenError } from '../errors.js';
 import { buildServer } from '../server/app.js';
-import { openDatabase } from '../store/database.js';
+import { type Database, openDatabase } from '../store/database.js';
 import { configFrom, type GlobalOptions, note, withGlobalOptions } from './context.js';
 import { parseCount } from './history.js';
 
@@ -30,11 +30,15 @@ export interface Serving {
 }
 
 /**
- * Opens the database and starts the server on host:port.
+ * Starts the server on host:port over the database (opened here unless given; closed by close() either way).
  * @example const s = await startServing(config, { host: '127.0.0.1', port: 8000 }); console.log(s.url);
  */
-export async function startServing(config: Config, where: { host: string; port: number }): Promise<Serving> {
-  const db = await openDatabase(config.database.path, { threads: config.database.threads });
+export async function startServing(
+  config: Config,
+  where: { host: string; port: number },
+  opened?: Database,
+): Promise<Serving> {
+  const db = opened ?? (await openDatabase(config.database.path, { threads: config.database.threads }));
   let built: Awaited<ReturnType<typeof buildServer>>;
   try {
     built = await buildServer({ config, db });
