@@ -3,7 +3,7 @@
 // the keyboard, and work the dead-letter panel. Screenshots go to TEST_ARTIFACTS_DIR (default: a temporary folder).
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -17,7 +17,7 @@ import { FaultSink } from '../helpers/fault-sink.js';
 import { type ServerProcess, startServer } from '../helpers/server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rdg-e2e-'));
-const artifacts = process.env.TEST_ARTIFACTS_DIR ?? join(dir, 'screenshots');
+const artifacts = process.env.TEST_ARTIFACTS_DIR ?? mkdtempSync(join(tmpdir(), 'rdg-e2e-screenshots-'));
 mkdirSync(artifacts, { recursive: true });
 
 const VOLUME = { stores: 8, dcs: 2, total_customers: 6000, total_products: 900, customers_per_day: 300 };
@@ -53,6 +53,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const text = async (p: Page, sel: string) => ((await p.textContent(sel)) ?? '').trim();
@@ -131,6 +132,7 @@ test('starting the stream from the page moves the counters, the events/s chart a
   await page.fill('#stream-rate', '200');
   await page.click('#stream-start');
   await page.waitForSelector('#stream-state[data-state="running"]');
+  assert.equal(await text(page, '#st-pacing'), '200 events/s');
   const first = await waitForNumber(page, '#st-sent', (n) => n > 0);
   await waitForNumber(page, '#st-sent', (n) => n > first);
   await page.waitForFunction(() =>

@@ -5,7 +5,7 @@ import { initDlq, refreshDlq } from './dlq.js';
 import { initJobs, resumeJob } from './jobs.js';
 import { initLive, onStatistics } from './live.js';
 import { initTokenForm, reportError } from './status.js';
-import { initStream, refreshHealth } from './stream.js';
+import { initStream, refreshHealth, refreshStatus } from './stream.js';
 import type { Statistics } from './types.js';
 import { refreshWorld } from './world.js';
 
@@ -15,6 +15,7 @@ async function loadAll(): Promise<void> {
   const state = await refreshWorld();
   resumeJob(state?.active_job ?? null, refreshCounts);
   await refreshDlq();
+  void refreshStatus();
   try {
     onStatistics(await api<Statistics>('GET', '/api/stream/statistics'));
   } catch (err) {

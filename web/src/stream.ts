@@ -74,6 +74,36 @@ export function showStatistics(s: Statistics): void {
   );
 }
 
+/** The pacing of the stream as the server reports it, in words. */
+export function describePacing(p: Record<string, unknown> | null | undefined): string {
+  if (!p) return '–';
+  switch (p.mode) {
+    case 'speed':
+      return `simulated time × ${fmtNum(Number(p.speed))}`;
+    case 'rate':
+      return `${fmtCount(Number(p.eventsPerSecond))} events/s`;
+    case 'max':
+      return 'as fast as the sink takes';
+    case 'burst':
+      return `${fmtCount(Number(p.burst))} events every ${fmtCount(Number(p.intervalMs))} ms`;
+    default:
+      return String(p.mode ?? '–');
+  }
+}
+
+/** Reads the stream's status: its pacing, and why it stopped if it failed. */
+export async function refreshStatus(): Promise<void> {
+  try {
+    const status = await api<{ pacing: Record<string, unknown> | null; failure: string | null }>(
+      'GET',
+      '/api/stream/status',
+    );
+    setText(byId('st-pacing'), describePacing(status.pacing));
+  } catch {
+    // The statistics still say what matters.
+  }
+}
+
 /** A stream that stopped on its own may have failed: say why. */
 async function explainStop(): Promise<void> {
   try {
@@ -123,8 +153,14 @@ export function initStream(sinks: readonly string[] = DEFAULT_SINKS, defaultSink
     if (!form.reportValidity()) return;
     start.dataset.busy = 'true';
     try {
-      const res = await api<{ stream?: string; sink?: string }>('POST', '/api/stream/start', startBody());
+      const res = await api<{ stream?: string; sink?: string; pacing?: Record<string, unknown> }>(
+        'POST',
+        '/api/stream/start',
+        startBody(),
+      );
       setStreamState('running');
+      setText(byId('st-pacing'), describePacing(res?.pacing));
+      if (res?.sink) setText(byId('st-sink'), res.sink);
       announce(`Stream started${res?.sink ? ` to ${res.sink}` : ''}`);
     } catch (err) {
       reportError('Starting the stream failed', err);
