@@ -168,6 +168,12 @@ test('the tail filters by event type and by store', async () => {
 });
 
 test('keyboard: Tab reaches the controls with a visible focus, and Enter pauses and resumes the stream', async () => {
+  const unnamed = await page.$$eval('input, select, button', (els) =>
+    els
+      .filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute('aria-label') && !e.textContent?.trim())
+      .map((e) => e.id || e.outerHTML),
+  );
+  assert.deepEqual(unnamed, [], 'every control has a label or a text');
   await page.focus('body');
   const order: string[] = [];
   for (let i = 0; i < 40; i++) {

@@ -61,17 +61,40 @@ function storeLabel(key: string): string {
   return s ? `${key} — ${s.name}` : key;
 }
 
+const ID_FIELDS = [
+  'store_id',
+  'dc_id',
+  'customer_id',
+  'product_id',
+  'receipt_id',
+  'order_id',
+  'truck_id',
+  'campaign_id',
+];
+const DETAIL_FIELDS = [
+  'total',
+  'quantity',
+  'quantity_delta',
+  'item_count',
+  'zone',
+  'to_zone',
+  'channel',
+  'status',
+  'reason',
+];
+
 /** A short, human line about an event from a few well-known payload fields. */
 function summary(e: RetailEventView): string {
   const p = e.payload ?? {};
   const parts: string[] = [];
-  for (const k of ['store_id', 'dc_id', 'customer_id', 'product_id', 'receipt_id', 'order_id', 'truck_id']) {
+  for (const k of ID_FIELDS) {
     if (p[k] !== undefined && p[k] !== null) parts.push(`${k.replace('_id', '')} ${String(p[k])}`);
   }
-  for (const k of ['total', 'amount', 'quantity', 'units']) {
-    if (typeof p[k] === 'number') parts.push(`${k} ${p[k]}`);
+  for (const k of DETAIL_FIELDS) {
+    const v = p[k];
+    if (typeof v === 'number' || (typeof v === 'string' && v.length <= 40)) parts.push(`${k.replace('_', ' ')} ${v}`);
   }
-  return redact(parts.slice(0, 5).join(', '));
+  return redact(parts.slice(0, 6).join(', '));
 }
 
 /** Adds sampled events (envelopes, or `{ destination, envelope }`) to the tail, newest first, and redraws it. */
