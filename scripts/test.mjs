@@ -30,9 +30,12 @@ function run(cmd, args, env = process.env) {
 // CLI tests run the built command, so build first.
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
 
-const files = [...testFiles('src'), ...testFiles('test/integration'), ...testFiles('test/e2e')].filter(
-  (f) => only.length === 0 || only.some((o) => f.includes(o)),
-);
+const files = [
+  ...testFiles('src'),
+  ...testFiles('web/src'),
+  ...testFiles('test/integration'),
+  ...testFiles('test/e2e'),
+].filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);

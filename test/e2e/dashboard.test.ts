@@ -23,6 +23,10 @@ mkdirSync(artifacts, { recursive: true });
 const VOLUME = { stores: 8, dcs: 2, total_customers: 6000, total_products: 900, customers_per_day: 300 };
 const WORLD = Object.entries(VOLUME).flatMap(([k, v]) => ['--set', `volume.${k}=${v}`]);
 
+// A configured secret that the page must never show.
+const SECRET = 'c2VjcmV0LWtleS1mb3ItdGVzdHM=';
+const CONNECTION_STRING = `Endpoint=sb://example.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${SECRET}`;
+
 let browser: Browser;
 let server: ServerProcess;
 let page: Page;
@@ -40,6 +44,8 @@ before(async () => {
       `sinks.file.dir=${join(dir, 'out')}`,
       '--set',
       'historical.start_date=2024-11-25',
+      '--set',
+      `realtime.azure_connection_string=${CONNECTION_STRING}`,
     ]),
   ]);
   page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
@@ -204,11 +210,14 @@ test('keyboard: Tab reaches the controls with a visible focus, and Enter pauses 
   await waitForNumber(page, '#st-sent', (n) => n > paused);
 });
 
-test('stopping the stream from the page drains it', async () => {
+test('stopping the stream from the page drains it, and the page never showed the configured secret', async () => {
   await page.click('#stream-stop');
   await page.waitForSelector('#stream-state[data-state="stopped"]', { timeout: 30_000 });
   assert.match(await text(page, '#status'), /stopped/i);
   assert.deepEqual(pageErrors, []);
+  const html = await page.content();
+  assert.ok(!html.includes(SECRET), 'the secret is not in the page');
+  assert.ok(!html.includes('SharedAccessKey='), 'no connection string is in the page');
 });
 
 test('the dead-letter panel lists the failed events, retries them, and purges them after a confirmation', async () => {

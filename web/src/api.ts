@@ -92,7 +92,11 @@ export async function subscribe(path: string, h: SseHandlers, signal: AbortSigna
   }
 }
 
-async function readEvents(body: ReadableStream<Uint8Array>, onEvent: SseHandlers['onEvent']): Promise<void> {
+/**
+ * Reads a text/event-stream body to its end, calling `onEvent(name, data)` per message (data parsed as JSON when it is).
+ * @example await readEvents(res.body, (name, data) => console.log(name, data));
+ */
+export async function readEvents(body: ReadableStream<Uint8Array>, onEvent: SseHandlers['onEvent']): Promise<void> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buf = '';
