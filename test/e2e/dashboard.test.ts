@@ -133,6 +133,28 @@ test('generating a day of history (Enter in the days field) shows its progress a
   assert.match(await text(page, '#history-range'), /2024-11-25 00:00:00Z to 2024-11-26 00:00:00Z/);
 });
 
+test('a running history job can be cancelled from the page; the days already written are kept', async () => {
+  await page.fill('#history-days', '60');
+  await page.click('#history-start');
+  await page.waitForSelector('#history-text[data-status="running"]');
+  await page.waitForFunction(
+    () => (document.querySelector('#history-progress') as HTMLProgressElement).value > 0,
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
+  await page.click('#job-cancel');
+  await page.waitForSelector('#history-text[data-status="cancelled"]', { timeout: 60_000 });
+  assert.match(await text(page, '#status'), /History cancelled/);
+  const value = await page.$eval('#history-progress', (e) => (e as HTMLProgressElement).value);
+  assert.ok(value > 0 && value < 1, `progress stopped part-way (${value})`);
+  await page.waitForFunction(
+    () => !/to 2024-11-26 00/.test(document.querySelector('#history-range')?.textContent ?? ''),
+  );
+  assert.match(await text(page, '#history-range'), /^2024-11-25 00:00:00Z to 2024-1[12]-\d\d/);
+});
+
 test('starting the stream from the page moves the counters, the events/s chart and the tail', async (t) => {
   await page.selectOption('#stream-sink', 'file');
   await page.selectOption('#stream-pacing', 'rate');
