@@ -5,7 +5,7 @@ import { el } from './dom.js';
 import { fmtShort } from './format.js';
 
 /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
-export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#000000'];
+export const PALETTE = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442', '#999999'];
 
 export interface ChartOptions {
   /** What the chart shows, for the accessible label (`events per second`). */
