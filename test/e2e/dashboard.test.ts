@@ -243,6 +243,27 @@ test('stopping the stream from the page drains it, and the page never showed the
   assert.ok(!html.includes('SharedAccessKey='), 'no connection string is in the page');
 });
 
+test('a stream started as fast as possible with an until time ends on its own there', async () => {
+  const state = (await (await fetch(`${server.url}api/generators/state`)).json()) as { history_end: string };
+  const until = new Date(Date.parse(`${state.history_end}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 19);
+  await page.selectOption('#stream-pacing', 'max');
+  assert.equal(await page.isDisabled('#stream-speed'), true);
+  assert.equal(await page.isDisabled('#stream-rate'), true);
+  await page.fill('#stream-until', until);
+  await page.click('#stream-start');
+  await page.waitForFunction(() => /Stream started/.test(document.querySelector('#status')?.textContent ?? ''));
+  assert.equal(await text(page, '#st-pacing'), 'as fast as the sink takes');
+  await page.waitForSelector('#stream-state[data-state="stopped"]', { timeout: 120_000 });
+  const status = (await (await fetch(`${server.url}api/stream/status`)).json()) as {
+    failure: string | null;
+    events_sent: number;
+  };
+  assert.equal(status.failure, null);
+  assert.ok(status.events_sent > 0);
+  await waitForNumber(page, '#st-sent', (n) => n === status.events_sent);
+  assert.notEqual(await page.getAttribute('#status', 'data-kind'), 'error');
+});
+
 test('the dead-letter panel lists the failed events, retries them, and purges them after a confirmation', async () => {
   // A second database whose stream failed for good on two event types, served on its own.
   const dbPath = join(dir, 'dlq.duckdb');
