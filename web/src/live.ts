@@ -1,10 +1,11 @@
 // The live view: subscribes to GET /api/stream/live (statistics every second and a sample of recent events),
 // feeds the charts and the stream panel, and keeps the tail of recent events with its type and store filters.
 
-import { subscribe } from './api.js';
+import { ApiError, subscribe } from './api.js';
 import { TimeChart } from './chart.js';
 import { byId, el, setText } from './dom.js';
 import { fmtCount, fmtMs, fmtTime, redact } from './format.js';
+import { reportError } from './status.js';
 import { showStatistics } from './stream.js';
 import type { Job, RecentEvent, RetailEventView, Statistics } from './types.js';
 import { storesById } from './world.js';
@@ -159,9 +160,10 @@ export function initLive(onJob: (job: Job) => void): () => void {
         conn.dataset.ok = 'true';
         setText(connText, 'connected');
       },
-      onClose: () => {
+      onClose: (err) => {
         conn.dataset.ok = 'false';
         setText(connText, 'reconnecting');
+        if (err instanceof ApiError && err.statusCode === 401) reportError('The live feed needs the API token', err);
       },
       onEvent: (name, data) => {
         if (name === 'statistics' || name === 'stats') onStatistics(data as Statistics);
