@@ -43,6 +43,8 @@ export interface ServerContext {
   stream: StreamControl;
   metrics: ServerMetrics;
   docs: RouteDoc[];
+  /** Every route the app serves, as `METHOD /url` (for checking that the OpenAPI document covers them). */
+  routes: string[];
   startedAt: number;
   /** Ends each open live (SSE) connection. */
   liveFeeds: Set<() => void>;
@@ -119,6 +121,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
     stream,
     metrics,
     docs: [],
+    routes: [],
     startedAt: Date.now(),
     liveFeeds: new Set(),
     deadLetters,
@@ -162,6 +165,9 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
     });
   });
 
+  app.addHook('onRoute', (r) => {
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) ctx.routes.push(`${m} ${r.url}`);
+  });
   await app.register(healthRoutes(ctx));
   await app.register(generatorRoutes(ctx), { prefix: '/api/generators' });
   await app.register(streamRoutes(ctx), { prefix: '/api/stream' });

@@ -51,7 +51,7 @@ export function dueAt(pacing: Pacing, startWall: number, startSim: number, ts: n
  * @example await waitOrAbort(sleep, 60_000, signal); if (signal.aborted) return;
  */
 export async function waitOrAbort(
-  sleep: (ms: number) => Promise<void>,
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
   ms: number,
   signal: AbortSignal,
 ): Promise<void> {
@@ -63,8 +63,26 @@ export async function waitOrAbort(
     off = () => signal.removeEventListener('abort', onAbort);
   });
   try {
-    await Promise.race([sleep(ms), aborted]);
+    await Promise.race([sleep(ms, signal), aborted]);
   } finally {
     off();
   }
+}
+
+/**
+ * Sleeps `ms`, or less when `signal` aborts; the timer is cleared then, so that a stopped stream does not keep the
+ * process alive until its next event was due.
+ * @example await abortableSleep(60_000, controller.signal);
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal?.aborted) done();
+    else signal?.addEventListener('abort', done, { once: true });
+  });
 }
