@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { jobSchema, statisticsSchema, streamStatusSchema } from '../../src/server/schemas.js';
@@ -351,4 +352,19 @@ test('openapi.json is a valid OpenAPI 3.1 document covering every route, with sc
     const key = `${method.toLowerCase()} ${url.replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1')}`;
     assert.ok(expected.includes(key), `route not documented: ${key}`);
   }
+});
+
+test('the README documents every retail_datagen_ metric, and the Grafana dashboard uses only served ones', async () => {
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+  const served = new Set([...text.matchAll(/^# TYPE (retail_datagen_\w+) /gm)].map((m) => m[1]));
+  const own = [...served].filter((n) => !/^retail_datagen_(process|nodejs)_/.test(n));
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const documented = new Set([...readme.matchAll(/^\| `(retail_datagen_\w+)` \|/gm)].map((m) => m[1]));
+  assert.deepEqual([...documented].sort(), own.sort());
+  const grafana = readFileSync(new URL('../../deploy/grafana/retail-datagen.json', import.meta.url), 'utf8');
+  const used = new Set(
+    [...grafana.matchAll(/retail_datagen_\w+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, '')),
+  );
+  assert.ok(used.size >= 15);
+  for (const name of used) assert.ok(served.has(name), `the Grafana dashboard uses ${name}, not served`);
 });
