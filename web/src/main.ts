@@ -11,16 +11,22 @@ import { refreshWorld } from './world.js';
 
 const refreshCounts = () => void refreshWorld();
 
-async function loadAll(): Promise<void> {
-  const state = await refreshWorld();
-  resumeJob(state?.active_job ?? null, refreshCounts);
-  await refreshDlq();
-  void refreshStatus();
+async function loadStatistics(): Promise<void> {
   try {
     onStatistics(await api<Statistics>('GET', '/api/stream/statistics'));
   } catch (err) {
     reportError('Reading the stream statistics failed', err);
   }
+}
+
+/** Loads every panel at once (the requests are independent). */
+async function loadAll(): Promise<void> {
+  await Promise.all([
+    refreshWorld().then((state) => resumeJob(state?.active_job ?? null, refreshCounts)),
+    refreshDlq(),
+    refreshStatus(),
+    loadStatistics(),
+  ]);
 }
 
 function main(): void {
