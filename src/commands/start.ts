@@ -100,8 +100,9 @@ export function registerStart(program: Command): void {
       if (opts.stream !== false) {
         const started = await s.ctx.stream.start({ speed, sink: 'file', source: 'simulator' });
         const dir = (config.sinks as { file?: { dir?: string } }).file?.dir ?? 'data/stream';
+        const from = s.ctx.stream.current?.source.describe().start_day;
         say(
-          `live stream ${started.stream} at speed ${speed} -> ${dir}${started.resumed_from > 0 ? ` (resuming after event ${fmt(started.resumed_from)})` : ''}`,
+          `live stream ${started.stream} at speed ${speed} -> ${dir}${started.resumed_from > 0 ? ` (resuming after event ${fmt(started.resumed_from)})` : from ? ` (simulated time from ${from}T00:00Z; stores open in the morning, --speed 60 runs a simulated minute per second)` : ''}`,
         );
       }
       say(`dashboard: ${s.url}  (API ${s.url}openapi.json, metrics ${s.url}metrics; Ctrl-C to stop)`);

@@ -9,6 +9,7 @@
  */
 
 import type { FastifyPluginAsync } from 'fastify';
+import { parseInstant } from '../../commands/stream.js';
 import { replayDeadLetters } from '../../jobs/dead-letters.js';
 import type { DeadLetterFilter } from '../../store/dead-letters.js';
 import type { ServerContext } from '../app.js';
@@ -23,11 +24,8 @@ import {
   errorSchema,
 } from '../schemas.js';
 
-const iso = (s: string | undefined) => {
-  if (s === undefined) return undefined;
-  const t = /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : /[zZ]|[+-]\d{2}:?\d{2}$/.test(s) ? s : `${s}Z`;
-  return new Date(t).toISOString();
-};
+const iso = (field: string, s: string | undefined) =>
+  s === undefined ? undefined : new Date(parseInstant(field, s)).toISOString();
 
 function filterOf(q: {
   type?: string;
@@ -39,7 +37,7 @@ function filterOf(q: {
   limit?: number;
   ids?: number[];
 }): DeadLetterFilter {
-  return { ...q, from: iso(q.from), to: iso(q.to) };
+  return { ...q, from: iso('from', q.from), to: iso('to', q.to) };
 }
 
 export function dlqRoutes(ctx: ServerContext): FastifyPluginAsync {

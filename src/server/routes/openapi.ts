@@ -3,11 +3,19 @@
  */
 
 import type { FastifyPluginAsync } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ServerContext } from '../app.js';
 import { defineRoute, jsonSchema, type RouteDoc } from '../route.js';
 
 type Json = Record<string, unknown>;
+
+const openApiSchema = z
+  .object({
+    openapi: z.string(),
+    info: z.object({ title: z.string(), version: z.string(), description: z.string() }),
+    paths: z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown()))),
+  })
+  .describe('An OpenAPI 3.1 document.');
 
 function parameters(schema: z.ZodType | undefined, where: 'query' | 'path'): Json[] {
   if (!schema) return [];
@@ -85,8 +93,7 @@ export function openApiRoutes(ctx: ServerContext): FastifyPluginAsync {
       url: '/openapi.json',
       summary: 'This OpenAPI document',
       tags: ['meta'],
-      response: {},
-      produces: 'application/json',
+      response: { 200: openApiSchema },
       handler: () => {
         doc ??= openApiDocument(ctx.docs, '0.1.0');
         return doc;
