@@ -139,6 +139,12 @@ export class JobRunner {
     return view(job);
   }
 
+  /** The job, or null when there is none by that id (any more). */
+  find(id: string): JobView | null {
+    const job = this.jobs.get(id);
+    return job ? view(job) : null;
+  }
+
   list(): JobView[] {
     return [...this.jobs.values()].map(view).reverse();
   }

@@ -39,7 +39,7 @@ export function liveFeed(
         send('events', { events });
       }
     }
-    const job: JobView | null = ctx.jobs.active ?? (lastJob ? ctx.jobs.get(lastJob) : null);
+    const job: JobView | null = ctx.jobs.active ?? (lastJob ? ctx.jobs.find(lastJob) : null);
     if (job) {
       send('job', job);
       lastJob = job.status === 'running' ? job.id : null;
