@@ -3,7 +3,7 @@
 import { api } from './api.js';
 import { onPress, setEnabled } from './buttons.js';
 import { byId, setText } from './dom.js';
-import { fmtNum, redact } from './format.js';
+import { fmtCount, fmtNum, redact } from './format.js';
 import { announce, reportError } from './status.js';
 import type { Job, JobStarted } from './types.js';
 
@@ -20,8 +20,10 @@ function show(kind: Kind, job: Job): void {
   bar.value = job.status === 'succeeded' ? 1 : p;
   bar.setAttribute('aria-valuetext', `${fmtNum(bar.value * 100)}%`);
   text.dataset.kind = job.status === 'failed' ? 'error' : job.status === 'succeeded' ? 'done' : '';
-  const steps = job.progress && job.progress.total > 1 ? ` (${job.progress.done}/${job.progress.total})` : '';
-  const detail = job.error?.message ?? job.progress?.detail ?? '';
+  const pr = job.progress;
+  const steps = pr && pr.total > 1 ? ` (${pr.phase} ${fmtCount(pr.done)}/${fmtCount(pr.total)})` : '';
+  const unchanged = job.status === 'succeeded' && job.result?.unchanged === true;
+  const detail = job.error?.message ?? (unchanged ? 'the database already held this world' : (pr?.detail ?? ''));
   text.dataset.status = job.status;
   setText(text, `${job.status} ${fmtNum(bar.value * 100)}%${steps}${detail ? ` — ${redact(detail)}` : ''}`);
 }

@@ -7,6 +7,7 @@ export interface Job {
   kind: 'master' | 'history';
   status: JobStatus;
   progress: { phase: string; done: number; total: number; fraction: number; detail: string | null };
+  result: Record<string, unknown> | null;
   error: { code: string; message: string } | null;
 }
 
