@@ -98,7 +98,10 @@ export function registerStart(program: Command): void {
       const s = await startServing(config, { host: opts.host ?? DEFAULT_HOST, port }, db);
       const stopped = untilSignal(() => note('stopping: draining the stream and saving the checkpoint'));
       if (opts.stream !== false) {
-        const started = await s.ctx.stream.start({ speed, sink: 'file', source: 'simulator' });
+        const started = await s.ctx.stream.start({ speed, sink: 'file', source: 'simulator' }).catch(async (err) => {
+          await s.close();
+          throw err;
+        });
         const dir = (config.sinks as { file?: { dir?: string } }).file?.dir ?? 'data/stream';
         const from = s.ctx.stream.current?.source.describe().start_day;
         say(
