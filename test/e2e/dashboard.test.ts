@@ -264,7 +264,7 @@ test('a stream started as fast as possible with an until time ends on its own th
   assert.notEqual(await page.getAttribute('#status', 'data-kind'), 'error');
 });
 
-test('the dead-letter panel lists the failed events, retries them, and purges them after a confirmation', async () => {
+test('the dead-letter panel lists the failed events, retries and replays them, and purges them after a confirmation', async () => {
   // A second database whose stream failed for good on two event types, served on its own.
   const dbPath = join(dir, 'dlq.duckdb');
   const config = configSchema.parse({ volume: VOLUME, database: { path: dbPath } });
@@ -296,6 +296,15 @@ test('the dead-letter panel lists the failed events, retries them, and purges th
 
     await p.click('#dlq-retry');
     await p.waitForFunction(() => /queued for retry/.test(document.querySelector('#status')?.textContent ?? ''));
+
+    await p.click('#dlq-replay');
+    await p.waitForFunction(() => /^Replayed through/.test(document.querySelector('#status')?.textContent ?? ''));
+    assert.match(
+      await text(p, '#status'),
+      new RegExp(`^Replayed through file: ${total.toLocaleString('en-US')} delivered, 0 failed`),
+    );
+    await p.waitForFunction(() => document.querySelector('#dlq-pending')?.textContent === '0');
+    assert.equal(num(await text(p, '#dlq-delivered')), total);
 
     await p.focus('#dlq-purge');
     await p.keyboard.press('Enter');

@@ -63,6 +63,22 @@ export function initDlq(): void {
     }
     await refreshDlq();
   });
+  onPress(byId('dlq-replay'), async () => {
+    try {
+      const res = await api<{ sink: string; delivered: number; failed: number; gaveUp: number }>(
+        'POST',
+        '/api/dlq/replay',
+        { status: 'pending' },
+      );
+      announce(
+        `Replayed through ${res.sink}: ${fmtCount(res.delivered)} delivered, ${fmtCount(res.failed)} failed, ${fmtCount(res.gaveUp)} given up`,
+        res.failed > 0 ? 'error' : 'info',
+      );
+    } catch (err) {
+      reportError('Replay failed', err);
+    }
+    await refreshDlq();
+  });
   onPress(byId('dlq-purge'), () => confirming(true));
   onPress(byId('dlq-purge-no'), () => confirming(false));
   onPress(byId('dlq-purge-yes'), async () => {
