@@ -4,6 +4,13 @@ import type { Command } from 'commander';
 import type { Config } from '../config/schema.js';
 import { DatagenError } from '../errors.js';
 import { buildServer } from '../server/app.js';
+import {
+  API_TOKEN_ENV,
+  CORS_ORIGINS_ENV,
+  checkListenSecurity,
+  parseCorsOrigins,
+  type SecurityOptions,
+} from '../server/security.js';
 import { type Database, openDatabase } from '../store/database.js';
 import { configFrom, type GlobalOptions, note, withGlobalOptions } from './context.js';
 import { parseCount } from './history.js';
@@ -14,6 +21,34 @@ export const DEFAULT_PORT = 8000;
 export interface ServeFlags {
   host?: string;
   port?: string;
+  corsOrigin?: string;
+}
+
+/**
+ * Token and CORS origins for a server on `host`, from RETAIL_DATAGEN_API_TOKEN and --cors-origin (or
+ * RETAIL_DATAGEN_CORS_ORIGINS); refuses a non-loopback host without a token.
+ */
+export function resolveSecurity(host: string, corsFlag?: string, env = process.env): SecurityOptions {
+  const apiToken = env[API_TOKEN_ENV] || undefined;
+  checkListenSecurity(host, apiToken);
+  const corsOrigins =
+    corsFlag !== undefined ? parseCorsOrigins(corsFlag, '--cors-origin') : parseCorsOrigins(env[CORS_ORIGINS_ENV]);
+  return { apiToken, corsOrigins };
+}
+
+/** Adds --host, --port and --cors-origin to a command. */
+export function withListenOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--host <address>',
+      `address to listen on (loopback by default; any other needs ${API_TOKEN_ENV})`,
+      DEFAULT_HOST,
+    )
+    .option('--port <n>', 'port to listen on (0 = any free port)', String(DEFAULT_PORT))
+    .option(
+      '--cors-origin <origins>',
+      `origins allowed to call the API from a browser, comma-separated (default: ${CORS_ORIGINS_ENV}, else none)`,
+    );
 }
 
 /** Parses --port (0 picks a free port). */
@@ -35,13 +70,14 @@ export interface Serving {
  */
 export async function startServing(
   config: Config,
-  where: { host: string; port: number },
+  where: { host: string; port: number; security?: SecurityOptions },
   opened?: Database,
 ): Promise<Serving> {
+  const security = where.security ?? resolveSecurity(where.host);
   const db = opened ?? (await openDatabase(config.database.path, { threads: config.database.threads }));
   let built: Awaited<ReturnType<typeof buildServer>>;
   try {
-    built = await buildServer({ config, db });
+    built = await buildServer({ config, db, security });
     await built.app.listen({ host: where.host, port: where.port });
   } catch (err) {
     db.close();
@@ -56,7 +92,7 @@ export async function startServing(
   const { app, ctx } = built;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : where.port;
-  const host = where.host.includes(':') ? `[${where.host}]` : where.host;
+  const host = where.host.includes(':') ? `[$where.host]` : where.host;
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`,
@@ -85,16 +121,17 @@ export function untilSignal(onFirst: () => void): Promise<NodeJS.Signals> {
 }
 
 export function registerServe(program: Command): void {
-  withGlobalOptions(program.command('serve'))
-    .description('serve the HTTP API, the live feed (SSE), /metrics and the dashboard')
-    .option('--host <address>', 'address to listen on (loopback by default)', DEFAULT_HOST)
-    .option('--port <n>', `port to listen on (0 = any free port)`, String(DEFAULT_PORT))
-    .action(async (opts: GlobalOptions & ServeFlags) => {
-      const { config } = configFrom(opts);
-      const port = parsePort(opts.port);
-      const s = await startServing(config, { host: opts.host ?? DEFAULT_HOST, port });
-      note(`retail-datagen serving ${config.database.path} at ${s.url} (API: ${s.url}openapi.json)`);
-      await untilSignal(() => note('stopping: draining the stream and saving the checkpoint (again to quit at once)'));
-      await s.close();
-    });
+  const cmd = withGlobalOptions(program.command('serve')).description(
+    'serve the HTTP API, the live feed (SSE), /metrics and the dashboard',
+  );
+  withListenOptions(cmd).action(async (opts: GlobalOptions & ServeFlags) => {
+    const { config } = configFrom(opts);
+    const port = parsePort(opts.port);
+    const host = opts.host ?? DEFAULT_HOST;
+    const security = resolveSecurity(host, opts.corsOrigin);
+    const s = await startServing(config, { host, port, security });
+    note(`retail-datagen serving ${config.database.path} at ${s.url} (API: ${s.url}openapi.json)`);
+    await untilSignal(() => note('stopping: draining the stream and saving the checkpoint (again to quit at once)'));
+    await s.close();
+  });
 }

@@ -12,29 +12,36 @@ import { readState } from '../store/state.js';
 import { configFrom, fmt, type GlobalOptions, note, say, withGlobalOptions } from './context.js';
 import { parseCount } from './history.js';
 import { printMasterSummary } from './master.js';
-import { DEFAULT_HOST, DEFAULT_PORT, parsePort, startServing, untilSignal } from './serve.js';
+import {
+  DEFAULT_HOST,
+  parsePort,
+  resolveSecurity,
+  type ServeFlags,
+  startServing,
+  untilSignal,
+  withListenOptions,
+} from './serve.js';
 
-interface StartFlags extends GlobalOptions {
-  host?: string;
-  port?: string;
+interface StartFlags extends GlobalOptions, ServeFlags {
   stream?: boolean;
   days?: string;
   speed?: string;
 }
 
 export function registerStart(program: Command): void {
-  withGlobalOptions(program.command('start'))
-    .description(
-      'the demo: build the world and a week of history if the database is empty, then serve the dashboard and stream live events to files (Ctrl-C stops cleanly)',
-    )
-    .option('--host <address>', 'address to listen on (loopback by default)', DEFAULT_HOST)
-    .option('--port <n>', 'port to listen on (0 = any free port)', String(DEFAULT_PORT))
+  const cmd = withGlobalOptions(program.command('start')).description(
+    'the demo: build the world and a week of history if the database is empty, then serve the dashboard and stream live events to files (Ctrl-C stops cleanly)',
+  );
+  withListenOptions(cmd)
     .option('--days <n>', 'days of history to generate on an empty database', '7')
     .option('--speed <n>', 'simulated seconds per second of the live stream', '1')
     .option('--no-stream', 'serve without starting the live stream')
     .action(async (opts: StartFlags) => {
       const { config } = configFrom(opts);
       const port = parsePort(opts.port);
+      const host = opts.host ?? DEFAULT_HOST;
+      // Refused before any work: a public address without a token.
+      const security = resolveSecurity(host, opts.corsOrigin);
       const days = parseCount('--days', opts.days ?? '7', 1, 3660);
       const speed = Number(opts.speed ?? '1');
       if (!Number.isFinite(speed) || speed <= 0)
@@ -95,7 +102,7 @@ export function registerStart(program: Command): void {
         db.close();
         return;
       }
-      const s = await startServing(config, { host: opts.host ?? DEFAULT_HOST, port }, db);
+      const s = await startServing(config, { host, port, security }, db);
       const stopped = untilSignal(() => note('stopping: draining the stream and saving the checkpoint'));
       if (opts.stream !== false) {
         const started = await s.ctx.stream.start({ speed, sink: 'file', source: 'simulator' }).catch(async (err) => {

@@ -18,6 +18,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { streamRoutes } from './routes/stream.js';
 import { worldRoutes } from './routes/world.js';
+import { installSecurity, type SecurityOptions } from './security.js';
 import { dashboardRoutes } from './static.js';
 import { StreamControl } from './stream-control.js';
 
@@ -33,6 +34,8 @@ export interface ServerOptions {
   logger?: boolean;
   /** Largest request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Bearer token and CORS origins (src/server/security.ts); none: open on loopback, CORS off. */
+  security?: SecurityOptions;
 }
 
 /** What the route groups share. */
@@ -90,7 +93,7 @@ const FASTIFY_CODES: Record<string, { code: string; message: string }> = {
  */
 export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyInstance; ctx: ServerContext }> {
   const { config, db } = opts;
-  const secrets = [config.realtime.azure_connection_string, config.storage.account_key];
+  const secrets = [config.realtime.azure_connection_string, config.storage.account_key, opts.security?.apiToken];
   const redact = (text: string) => redactText(text, secrets);
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -165,6 +168,7 @@ export async function buildServer(opts: ServerOptions): Promise<{ app: FastifyIn
     });
   });
 
+  installSecurity(app, opts.security ?? {});
   app.addHook('onRoute', (r) => {
     for (const m of Array.isArray(r.method) ? r.method : [r.method]) ctx.routes.push(`${m} ${r.url}`);
   });
