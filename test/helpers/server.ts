@@ -12,14 +12,19 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `retail-datagen serve --host 127.0.0.1 --port 0 ...args` and resolves once it prints its URL.
+ * Starts `retail-datagen serve --host 127.0.0.1 --port 0 ...args` and resolves once it prints its URL; the
+ * environment is cleaned of RETAIL_DATAGEN_* and Azure variables unless given in `opts.env`.
  * @example const server = await startServer(['--db', dbPath]); t.after(() => server.stop());
  */
-export function startServer(args: readonly string[], opts: { cwd?: string } = {}): Promise<ServerProcess> {
+export function startServer(
+  args: readonly string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !k.startsWith('RETAIL_DATAGEN_') && !k.startsWith('AZURE_')) env[k] = v;
   }
+  Object.assign(env, opts.env);
   const child = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', ...args], {
     cwd: opts.cwd,
     env,
