@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: builds, starts what the tests need (a real Kafka broker unless KAFKA_BOOTSTRAP_SERVERS is set), runs every test.
+// `npm test`: builds, starts what the tests need (a real Kafka broker unless KAFKA_BOOTSTRAP_SERVERS is set; Chromium
+// for the browser tests), runs every test.
 
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -29,9 +30,12 @@ function run(cmd, args, env = process.env) {
 // CLI tests run the built command, so build first.
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
 
-const files = [...testFiles('src'), ...testFiles('test/integration'), ...testFiles('test/e2e')].filter(
-  (f) => only.length === 0 || only.some((o) => f.includes(o)),
-);
+const files = [
+  ...testFiles('src'),
+  ...testFiles('web/src'),
+  ...testFiles('test/integration'),
+  ...testFiles('test/e2e'),
+].filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
@@ -39,6 +43,11 @@ if (files.length === 0) {
 
 const env = { ...process.env };
 const hooks = [];
+// Browser tests drive Debian's Chromium; install it (apt-get, as root) on a machine that lacks it.
+if (files.some((f) => f.startsWith(join('test', 'e2e')))) {
+  const { ensureChromium } = await import('./browser/ensure-chromium.mjs');
+  env.CHROMIUM_PATH = ensureChromium();
+}
 // The broker test owns its brokers (it kills and restarts them); other Kafka tests share one.
 const needsKafka = files.some((f) => /kafka/i.test(f) && !f.endsWith('kafka-broker.test.ts'));
 if (needsKafka && !env.KAFKA_BOOTSTRAP_SERVERS) {

@@ -26,6 +26,11 @@ export const ERROR_CODES = {
   RETRY_EXHAUSTED: { retriable: false, exitCode: 1 },
   RETRY_FATAL: { retriable: false, exitCode: 1 },
   ABORTED: { retriable: false, exitCode: 1 },
+  REQUEST_INVALID: { retriable: false, exitCode: 2 },
+  NOT_FOUND: { retriable: false, exitCode: 2 },
+  STREAM_RUNNING: { retriable: false, exitCode: 2 },
+  STREAM_NOT_RUNNING: { retriable: false, exitCode: 2 },
+  JOB_RUNNING: { retriable: true, exitCode: 2 },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

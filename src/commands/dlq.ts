@@ -1,10 +1,9 @@
 // `retail-datagen dlq list|stats|retry|replay|purge`: the dead-letter store, with filters by type, error and time.
 
 import type { Command } from 'commander';
-import { DatagenError } from '../errors.js';
-import { createSink } from '../jobs/stream.js';
-import { redeliver } from '../pipeline/dead-letter-retrier.js';
-import { SINK_KINDS, type SinkKind } from '../sinks/registry.js';
+import { DatagenError, isDatagenError } from '../errors.js';
+import { replayDeadLetters } from '../jobs/dead-letters.js';
+import { SINK_KINDS } from '../sinks/registry.js';
 import { openDatabase } from '../store/database.js';
 import { type DeadLetterFilter, DeadLetterStore } from '../store/dead-letters.js';
 import { configFrom, fmt, type GlobalOptions, say, withGlobalOptions } from './context.js';
@@ -110,28 +109,12 @@ export function registerDlq(program: Command): void {
     .option('--sink <kind>', `sink to send through: ${SINK_KINDS.join(', ')} (default: stream.sink)`)
     .action((o: Filters) =>
       withStore(o, async (store, config, db) => {
-        const kind = (o.sink ?? config.stream.sink) as SinkKind;
-        if (!(SINK_KINDS as string[]).includes(kind))
-          throw new DatagenError(
-            'CLI_USAGE',
-            `--sink: expected one of ${SINK_KINDS.join(', ')}; got ${JSON.stringify(kind)}`,
-          );
-        const sink = createSink(config, kind, db);
-        await sink.open();
-        try {
-          const r = await redeliver(store, sink, {
-            replay: { filter: filterOf(o) },
-            maxAttempts: config.pipeline.dead_letter_max_attempts,
-            baseMs: config.pipeline.dead_letter_retry_ms,
-            maxMs: config.pipeline.dead_letter_retry_ms * 32,
-            multiplier: config.realtime.backoff_multiplier,
-          });
-          say(
-            `replayed through ${kind}: ${fmt(r.delivered)} delivered, ${fmt(r.failed)} failed again, ${fmt(r.gaveUp)} given up`,
-          );
-        } finally {
-          await sink.close();
-        }
+        const r = await replayDeadLetters(config, db, store, filterOf(o), o.sink).catch((err) => {
+          throw isDatagenError(err, 'CLI_USAGE') ? new DatagenError('CLI_USAGE', `--${err.message}`) : err;
+        });
+        say(
+          `replayed through ${r.sink}: ${fmt(r.delivered)} delivered, ${fmt(r.failed)} failed again, ${fmt(r.gaveUp)} given up`,
+        );
       }),
     );
 

@@ -11,6 +11,7 @@ import { registerGenerate } from './generate.js';
 import { registerHistory } from './history.js';
 import { registerMaster } from './master.js';
 import { registerSchema } from './schema.js';
+import { registerServe } from './serve.js';
 import { registerSources } from './sources.js';
 import { registerStart } from './start.js';
 import { registerStream } from './stream.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerStart(program);
+  registerServe(program);
   registerMaster(program);
   registerHistory(program);
   registerStream(program);

@@ -1,26 +1,127 @@
-// `retail-datagen start` (what `npm start` runs): the default world in data/retail.duckdb and a summary.
+// `retail-datagen start` (what `npm start` runs): the demo. On an empty database it builds the world and a week of
+// history; then it serves the API and dashboard and runs the live stream at speed 1 to the file sink, until
+// Ctrl-C drains the stream and saves its checkpoint. On a database that has them, it continues.
 
 import type { Command } from 'commander';
-import { generateMasterAt } from '../jobs/master.js';
+import { DatagenError } from '../errors.js';
+import { runHistory } from '../jobs/history.js';
+import { generateMaster } from '../jobs/master.js';
 import { progress } from '../progress.js';
-import { configFrom, type GlobalOptions, say, withGlobalOptions } from './context.js';
+import { openDatabase } from '../store/database.js';
+import { readState } from '../store/state.js';
+import { configFrom, fmt, type GlobalOptions, note, say, withGlobalOptions } from './context.js';
+import { parseCount } from './history.js';
 import { printMasterSummary } from './master.js';
+import {
+  DEFAULT_HOST,
+  parsePort,
+  resolveSecurity,
+  type ServeFlags,
+  startServing,
+  untilSignal,
+  withListenOptions,
+} from './serve.js';
+
+interface StartFlags extends GlobalOptions, ServeFlags {
+  stream?: boolean;
+  days?: string;
+  speed?: string;
+}
 
 export function registerStart(program: Command): void {
-  withGlobalOptions(program.command('start'))
-    .description('the demo: generate the default world into the database (if missing) and print a summary')
-    .action(async (opts: GlobalOptions) => {
+  const cmd = withGlobalOptions(program.command('start')).description(
+    'the demo: build the world and a week of history if the database is empty, then serve the dashboard and stream live events to files (Ctrl-C stops cleanly)',
+  );
+  withListenOptions(cmd)
+    .option('--days <n>', 'days of history to generate on an empty database', '7')
+    .option('--speed <n>', 'simulated seconds per second of the live stream', '1')
+    .option('--no-stream', 'serve without starting the live stream')
+    .action(async (opts: StartFlags) => {
       const { config } = configFrom(opts);
+      const port = parsePort(opts.port);
+      const host = opts.host ?? DEFAULT_HOST;
+      // Refused before any work: a public address without a token.
+      const security = resolveSecurity(host, opts.corsOrigin);
+      const days = parseCount('--days', opts.days ?? '7', 1, 3660);
+      const speed = Number(opts.speed ?? '1');
+      if (!Number.isFinite(speed) || speed <= 0)
+        throw new DatagenError('CLI_USAGE', `--speed: expected a positive number; got ${JSON.stringify(opts.speed)}`);
       say(
-        `retail-datagen: seed ${config.seed}, ${config.volume.stores} stores, ${config.volume.total_customers} customers, database ${config.database.path}`,
+        `retail-datagen: seed ${config.seed}, ${fmt(config.volume.stores)} stores, ${fmt(config.volume.total_customers)} customers, database ${config.database.path}`,
       );
-      const bar = progress('world', 1);
-      const result = await generateMasterAt(config, config.database.path, {
-        onProgress: (phase, done, total) => {
-          if (phase === 'store') bar.update(Math.round((done / Math.max(total, 1)) * 100) / 100);
-        },
-      });
-      bar.stop();
-      printMasterSummary(result, config.database.path);
+      const db = await openDatabase(config.database.path, { threads: config.database.threads });
+      let stopping = false;
+      const stopGenerating = () => {
+        if (stopping) process.exit(130);
+        stopping = true;
+        note('stopping after the current day (Ctrl-C again to quit at once; the last full day is kept)');
+      };
+      process.on('SIGINT', stopGenerating);
+      process.on('SIGTERM', stopGenerating);
+      try {
+        const world = progress('world', 1);
+        const master = await generateMaster(config, db, {
+          onProgress: (phase, done, total) => {
+            if (phase === 'store') world.update(Math.round((done / Math.max(total, 1)) * 100) / 100);
+          },
+        });
+        world.stop();
+        if (!master.unchanged) printMasterSummary(master, config.database.path);
+        const state = await readState(db);
+        if (state?.history_end) {
+          say(
+            `history ${state.history_start} .. ${state.history_end} (${fmt(state.history_events)} events): continuing`,
+          );
+        } else if (!stopping) {
+          say(`generating ${days} days of history`);
+          const bar = progress(
+            'history',
+            days,
+            '{bar} {value}/{total} days | {day} | {rate} events/s | ETA {eta_formatted}',
+          );
+          const tty = process.stderr.isTTY;
+          const r = await runHistory(config, db, {
+            days,
+            shouldStop: () => stopping,
+            onDay: (p) => {
+              bar.update(p.done, { day: p.day, rate: fmt(p.events / Math.max(p.seconds, 1e-9)) });
+              if (!tty) note(`history: ${p.day} (${p.done}/${p.total}), ${fmt(p.events)} events`);
+            },
+          });
+          bar.stop();
+          say(`history ${r.firstDay} .. ${r.lastDay}: ${fmt(r.events)} events in ${fmt(r.seconds, 1)} s`);
+        }
+      } catch (err) {
+        db.close();
+        throw err;
+      } finally {
+        process.off('SIGINT', stopGenerating);
+        process.off('SIGTERM', stopGenerating);
+      }
+      if (stopping) {
+        db.close();
+        return;
+      }
+      const s = await startServing(config, { host, port, security }, db);
+      const stopped = untilSignal(() => note('stopping: draining the stream and saving the checkpoint'));
+      if (opts.stream !== false) {
+        const started = await s.ctx.stream.start({ speed, sink: 'file', source: 'simulator' }).catch(async (err) => {
+          await s.close();
+          throw err;
+        });
+        const dir = (config.sinks as { file?: { dir?: string } }).file?.dir ?? 'data/stream';
+        const from = s.ctx.stream.current?.source.describe().start_day;
+        say(
+          `live stream ${started.stream} at speed ${speed} -> ${dir}${started.resumed_from > 0 ? ` (resuming after event ${fmt(started.resumed_from)})` : from ? ` (simulated time from ${from}T00:00Z; stores open in the morning, --speed 60 runs a simulated minute per second)` : ''}`,
+        );
+      }
+      say(`dashboard: ${s.url}  (API ${s.url}openapi.json, metrics ${s.url}metrics; Ctrl-C to stop)`);
+      await stopped;
+      await s.close();
+      const st = s.ctx.stream.statistics();
+      if (st.stream)
+        say(
+          `stopped: ${fmt(st.events_sent)} events sent, checkpoint at ${fmt(st.checkpoint.position)}, ${fmt(st.events_dead_lettered)} dead-lettered`,
+        );
     });
 }

@@ -112,3 +112,36 @@ export async function testStreamConnection(config: Config, opts: StreamTestOptio
     details: { sink: kind, ...health.info },
   };
 }
+
+/** The answer of POST /api/stream/test: the seed's flat fields, and what the destination said of itself. */
+export interface ConnectionTestResult {
+  success: boolean;
+  sink: string;
+  response_time_ms: number;
+  message: string;
+  /** The error's code (or exception class) when the test failed. */
+  error_type?: string;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The connection test in the server's shape (response time measured on failures too).
+ * @example const r = await testSinkConnection(config, { sink: 'kafka', timeoutMs: 3000 }); r.error_type;
+ */
+export async function testSinkConnection(
+  config: Config,
+  opts: { sink?: string; timeoutMs?: number } = {},
+): Promise<ConnectionTestResult> {
+  const started = performance.now();
+  const r = await testStreamConnection(config, { sink: opts.sink as SinkKind | undefined, timeoutMs: opts.timeoutMs });
+  const { sink, exception_type, error_code, ...details } = r.details;
+  const errorType = error_code ?? exception_type;
+  return {
+    success: r.success,
+    sink,
+    response_time_ms: r.response_time_ms ?? Math.round((performance.now() - started) * 10) / 10,
+    message: r.message,
+    ...(r.success || !errorType ? {} : { error_type: errorType }),
+    ...(Object.keys(details).length > 0 ? { details } : {}),
+  };
+}

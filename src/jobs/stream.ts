@@ -27,6 +27,7 @@ import type { Database } from '../store/database.js';
 import { DeadLetterStore } from '../store/dead-letters.js';
 import { loadSimState } from '../store/sim-state.js';
 import { buildWorld } from '../world/build.js';
+import { deadLetterRetry } from './dead-letters.js';
 import { requireWorld } from './history.js';
 
 export interface StreamOptions {
@@ -248,12 +249,9 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     timers.push(
       setInterval(() => {
         if (pipeline.state !== 'running') return;
-        void redeliver(deadLetters, sink, {
-          maxAttempts: p.dead_letter_max_attempts,
-          baseMs: p.dead_letter_retry_ms,
-          maxMs: p.dead_letter_retry_ms * 32,
-          multiplier: config.realtime.backoff_multiplier,
-        }).catch((err) => opts.hooks?.error?.(err, 'dead-letter retry'));
+        void redeliver(deadLetters, sink, deadLetterRetry(config)).catch((err) =>
+          opts.hooks?.error?.(err, 'dead-letter retry'),
+        );
       }, p.dead_letter_retry_ms),
     );
   }
@@ -289,3 +287,38 @@ function recentErrorRate(read: () => { failed: number; tried: number }, windowMs
     return tried === 0 ? 0 : (now.failed - samples[0].failed) / tried;
   };
 }
+
+/**
+ * The statistics of a running stream: the pipeline's snapshot and the throttle's state.
+ * @example const stats = streamStatistics(s); stats.events_sent;
+ */
+export function streamStatistics(s: RunningStream) {
+  return { ...s.pipeline.snapshot(), throttle: s.throttle.stats() };
+}
+
+export type StreamStatistics = ReturnType<typeof streamStatistics>;
+
+/**
+ * The health of a stream by component: the sink's own check, the circuit, the queue and the pipeline.
+ * @example (await streamHealth(s)).overall_healthy
+ */
+export async function streamHealth(s: RunningStream) {
+  const snap = s.pipeline.snapshot();
+  const sink = (await s.sink.check?.()) ?? { ok: true };
+  const circuitOk = snap.circuit.state !== 'open';
+  return {
+    overall_healthy: sink.ok && circuitOk && snap.state !== 'stopped',
+    components: {
+      sink: { healthy: sink.ok, kind: s.sink.kind, detail: sink.detail },
+      circuit_breaker: { healthy: circuitOk, state: snap.circuit.state },
+      queue: {
+        healthy: snap.queue_depth < snap.queue_capacity,
+        depth: snap.queue_depth,
+        capacity: snap.queue_capacity,
+      },
+      pipeline: { healthy: snap.state === 'running' || snap.state === 'paused', state: snap.state },
+    },
+  };
+}
+
+export type StreamHealth = Awaited<ReturnType<typeof streamHealth>>;

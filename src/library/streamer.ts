@@ -3,7 +3,15 @@
 
 import type { Config, ConfigInput } from '../config/schema.js';
 import { generateMaster } from '../jobs/master.js';
-import { openStream, type RunningStream, type StreamOptions } from '../jobs/stream.js';
+import {
+  openStream,
+  type RunningStream,
+  type StreamHealth,
+  type StreamOptions,
+  type StreamStatistics,
+  streamHealth,
+  streamStatistics,
+} from '../jobs/stream.js';
 import type { PipelineHooks } from '../pipeline/pipeline.js';
 import type { SinkKind } from '../sinks/registry.js';
 import type { Sink } from '../sinks/types.js';
@@ -92,27 +100,12 @@ export class Streamer {
     this.db.close();
   }
 
-  statistics() {
-    return { ...this.stream.pipeline.snapshot(), throttle: this.stream.throttle.stats() };
+  statistics(): StreamStatistics {
+    return streamStatistics(this.stream);
   }
 
-  async health() {
-    const snap = this.stream.pipeline.snapshot();
-    const sink = (await this.stream.sink.check?.()) ?? { ok: true };
-    const circuitOk = snap.circuit.state !== 'open';
-    return {
-      overall_healthy: sink.ok && circuitOk && snap.state !== 'stopped',
-      components: {
-        sink: { healthy: sink.ok, kind: this.stream.sink.kind, detail: sink.detail },
-        circuit_breaker: { healthy: circuitOk, state: snap.circuit.state },
-        queue: {
-          healthy: snap.queue_depth < snap.queue_capacity,
-          depth: snap.queue_depth,
-          capacity: snap.queue_capacity,
-        },
-        pipeline: { healthy: snap.state === 'running' || snap.state === 'paused', state: snap.state },
-      },
-    };
+  health(): Promise<StreamHealth> {
+    return streamHealth(this.stream);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

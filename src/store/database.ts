@@ -60,6 +60,30 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
   };
 }
 
+/**
+ * Another connection to an open database (same file, same instance): its own transactions, so that a long job
+ * does not hold a transaction open on the connection others use. Closing it leaves the database open.
+ * @example const jobDb = await openConnection(db); try { await runHistory(config, jobDb, { days: 1 }); } finally { jobDb.close(); }
+ */
+export async function openConnection(db: Database): Promise<Database> {
+  const conn = await db.instance.connect();
+  return {
+    path: db.path,
+    instance: db.instance,
+    conn,
+    async run(sql) {
+      await conn.run(sql);
+    },
+    async all<T>(sql: string) {
+      const reader = await conn.runAndReadAll(sql);
+      return reader.getRowObjectsJS() as T[];
+    },
+    close() {
+      conn.closeSync();
+    },
+  };
+}
+
 /** Quotes an SQL string literal. */
 export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;

@@ -6,7 +6,7 @@ import type { EventType } from '../../events/types.js';
 import { iso } from '../../simulate/event-buffer.js';
 import type { Database } from '../../store/database.js';
 import { FACT_TABLES } from '../../store/fact-tables.js';
-import { dueAt, type Pacing } from '../simulator/pacing.js';
+import { abortableSleep, dueAt, type Pacing, waitOrAbort } from '../simulator/pacing.js';
 import type { Source, SourceEvent } from '../types.js';
 import { pageSql } from './query.js';
 
@@ -20,7 +20,7 @@ export interface ReplaySourceOptions {
   restamp?: boolean;
   pageSize?: number;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const TIME_FIELDS = new Set(
@@ -55,16 +55,14 @@ interface StoredEvent {
   payload: string;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 export class ReplaySource implements Source {
   readonly name = 'replay';
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   constructor(private readonly opts: ReplaySourceOptions) {
     this.now = opts.now ?? Date.now;
-    this.sleep = opts.sleep ?? defaultSleep;
+    this.sleep = opts.sleep ?? abortableSleep;
   }
 
   describe(): Record<string, unknown> {
@@ -102,7 +100,8 @@ export class ReplaySource implements Source {
         const wait = dueAt(pacing, startWall, startSim, ts, seq - after - 1) - this.now();
         if (wait > 0) {
           if (out.length > 0) yield out.splice(0);
-          await this.sleep(wait);
+          await waitOrAbort(this.sleep, wait, signal);
+          if (signal.aborted) return;
         }
         out.push({ envelope: this.envelope(r, ts, startWall - startSim), seq });
       }

@@ -50,3 +50,45 @@ export function pacingOf(speed: number | 'max', rate?: number): Pacing {
   if (rate !== undefined) return { mode: 'rate', eventsPerSecond: rate };
   return speed === 'max' ? { mode: 'max' } : { mode: 'speed', speed };
 }
+
+/**
+ * Waits `ms` with the given sleep, or until `signal` aborts, whichever comes first: a stream paced at speed 1 may
+ * wait minutes for its next event, and stopping it must not wait for that.
+ * @example await waitOrAbort(sleep, 60_000, signal); if (signal.aborted) return;
+ */
+export async function waitOrAbort(
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>,
+  ms: number,
+  signal: AbortSignal,
+): Promise<void> {
+  if (signal.aborted) return;
+  let off = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    off = () => signal.removeEventListener('abort', onAbort);
+  });
+  try {
+    await Promise.race([sleep(ms, signal), aborted]);
+  } finally {
+    off();
+  }
+}
+
+/**
+ * Sleeps `ms`, or less when `signal` aborts; the timer is cleared then, so that a stopped stream does not keep the
+ * process alive until its next event was due.
+ * @example await abortableSleep(60_000, controller.signal);
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    if (signal?.aborted) done();
+    else signal?.addEventListener('abort', done, { once: true });
+  });
+}

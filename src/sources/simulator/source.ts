@@ -8,7 +8,7 @@ import { toEnvelope } from '../../simulate/envelope.js';
 import { type SimSnapshot, Simulator } from '../../simulate/simulator.js';
 import { timeOrdered } from '../../simulate/time-order.js';
 import type { Source, SourceEvent } from '../types.js';
-import { dueAt, type Pacing } from './pacing.js';
+import { abortableSleep, dueAt, type Pacing, waitOrAbort } from './pacing.js';
 
 export interface SimulatorSourceOptions {
   ctx: SimContext;
@@ -23,20 +23,18 @@ export interface SimulatorSourceOptions {
   typeRates?: Partial<Record<EventType, number>>;
   batchSize?: number;
   now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
-
-const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class SimulatorSource implements Source {
   readonly name = 'simulator';
   private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly rateBase: number;
 
   constructor(private readonly opts: SimulatorSourceOptions) {
     this.now = opts.now ?? Date.now;
-    this.sleep = opts.sleep ?? defaultSleep;
+    this.sleep = opts.sleep ?? abortableSleep;
     this.rateBase = hashKey(opts.ctx.seed, 'type-rate');
   }
 
@@ -93,7 +91,7 @@ export class SimulatorSource implements Source {
           out = [];
           wait = due - this.now();
         }
-        if (wait > 0) await this.sleep(wait);
+        if (wait > 0) await waitOrAbort(this.sleep, wait, signal);
         if (signal.aborted) return;
         out.push({ envelope: toEnvelope(e, this.now()), seq });
         if (out.length >= size) {
