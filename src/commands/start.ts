@@ -1,5 +1,6 @@
 // `retail-datagen start` (what `npm start` runs): the demo. On an empty database it builds the world and a week of
-// history; then it serves the API and dashboard and runs the live stream at speed 1 to the file sink, until
+// history (the days up to yesterday); then it serves the API and dashboard and runs the live stream to the file
+// sink, live (it catches up from midnight to now, then runs at speed 1, so the stores are open when they are), until
 // Ctrl-C drains the stream and saves its checkpoint. On a database that has them, it continues.
 
 import type { Command } from 'commander';
@@ -26,6 +27,7 @@ interface StartFlags extends GlobalOptions, ServeFlags {
   stream?: boolean;
   days?: string;
   speed?: string;
+  start?: string;
 }
 
 export function registerStart(program: Command): void {
@@ -34,7 +36,12 @@ export function registerStart(program: Command): void {
   );
   withListenOptions(cmd)
     .option('--days <n>', 'days of history to generate on an empty database', '7')
-    .option('--speed <n>', 'simulated seconds per second of the live stream', '1')
+    .option(
+      '--speed <n>',
+      "pacing of the live stream: 'live' (catch up with the clock, then real time), a number of simulated seconds per second, or 'max'",
+      'live',
+    )
+    .option('--start <date>', 'first day of a new history, YYYY-MM-DD (default: --days before today, UTC)')
     .option('--no-stream', 'serve without starting the live stream')
     .action(async (opts: StartFlags) => {
       const { config } = configFrom(opts);
@@ -43,9 +50,18 @@ export function registerStart(program: Command): void {
       // Refused before any work: a public address without a token.
       const security = resolveSecurity(host, opts.corsOrigin);
       const days = parseCount('--days', opts.days ?? '7', 1, 3660);
-      const speed = Number(opts.speed ?? '1');
-      if (!Number.isFinite(speed) || speed <= 0)
-        throw new DatagenError('CLI_USAGE', `--speed: expected a positive number; got ${JSON.stringify(opts.speed)}`);
+      const speedText = opts.speed ?? 'live';
+      const speed: number | 'max' | 'live' =
+        speedText === 'live' || speedText === 'max' ? speedText : Number(speedText);
+      if (typeof speed === 'number' && (!Number.isFinite(speed) || speed <= 0))
+        throw new DatagenError(
+          'CLI_USAGE',
+          `--speed: expected 'live', 'max' or a positive number of simulated seconds per second; got ${JSON.stringify(opts.speed)}`,
+        );
+      if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start))
+        throw new DatagenError('CLI_USAGE', `--start: expected a date as YYYY-MM-DD; got ${JSON.stringify(opts.start)}`);
+      // The history ends yesterday, so that the live stream starts today and meets the clock.
+      const start = opts.start ?? new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
       say(
         `retail-datagen: seed ${config.seed}, ${fmt(config.volume.stores)} stores, ${fmt(config.volume.total_customers)} customers, database ${config.database.path}`,
       );
@@ -82,6 +98,7 @@ export function registerStart(program: Command): void {
           const tty = process.stderr.isTTY;
           const r = await runHistory(config, db, {
             days,
+            start,
             shouldStop: () => stopping,
             onDay: (p) => {
               bar.update(p.done, { day: p.day, rate: fmt(p.events / Math.max(p.seconds, 1e-9)) });
@@ -111,9 +128,17 @@ export function registerStart(program: Command): void {
         });
         const dir = (config.sinks as { file?: { dir?: string } }).file?.dir ?? 'data/stream';
         const from = s.ctx.stream.current?.source.describe().start_day;
-        say(
-          `live stream ${started.stream} at speed ${speed} -> ${dir}${started.resumed_from > 0 ? ` (resuming after event ${fmt(started.resumed_from)})` : from ? ` (simulated time from ${from}T00:00Z; stores open in the morning, --speed 60 runs a simulated minute per second)` : ''}`,
-        );
+        const pace =
+          speed === 'live'
+            ? 'live (catching up with the clock at full speed, then in real time)'
+            : `at speed ${speed}`;
+        const where =
+          started.resumed_from > 0
+            ? ` (resuming after event ${fmt(started.resumed_from)})`
+            : from
+              ? ` (simulated time from ${from}T00:00Z)`
+              : '';
+        say(`live stream ${started.stream} ${pace} -> ${dir}${where}`);
       }
       say(`dashboard: ${s.url}  (API ${s.url}openapi.json, metrics ${s.url}metrics; Ctrl-C to stop)`);
       await stopped;

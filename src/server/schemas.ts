@@ -100,11 +100,14 @@ export const streamStartSchema = z
       .optional()
       .describe('Burst pacing (the seed): events per burst (default: realtime.burst).'),
     speed: z
-      .union([z.number().positive().max(1_000_000), z.literal('max')], {
-        error: "expected a positive number of simulated seconds per second (1 = real time), or 'max'",
+      .union([z.number().positive().max(1_000_000), z.literal('max'), z.literal('live')], {
+        error:
+          "expected a positive number of simulated seconds per second (1 = real time), 'max', or 'live' (catch up with the clock, then real time)",
       })
       .optional()
-      .describe("Simulated seconds per second (1 = real time), or 'max'. Default 1."),
+      .describe(
+        "Simulated seconds per second (1 = real time), 'max', or 'live' (each event at its simulated instant on the wall clock: catches up, then real time). Default 1.",
+      ),
     rate: z
       .number()
       .positive()

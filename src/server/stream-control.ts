@@ -43,7 +43,7 @@ export function pacingOf(body: StreamStartBody, config: Config): Pacing {
       burst: body.burst ?? config.realtime.burst,
     };
   if (body.rate !== undefined) return { mode: 'rate', eventsPerSecond: body.rate };
-  if (body.speed === 'max') return { mode: 'max' };
+  if (body.speed === 'max' || body.speed === 'live') return { mode: body.speed };
   return { mode: 'speed', speed: body.speed ?? 1 };
 }
 

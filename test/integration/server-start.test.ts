@@ -49,6 +49,8 @@ async function runStart(whileUp: (url: string) => Promise<void>) {
 }
 
 test('npm start on an empty folder builds the world and history, serves, streams, and stops cleanly on SIGINT', async () => {
+  // One day of history: yesterday (UTC); the live stream starts today and catches up with the clock.
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const first = await runStart(async (url) => {
     const health = await fetch(`${url}health`);
     assert.equal(health.status, 200);
@@ -56,15 +58,21 @@ test('npm start on an empty folder builds the world and history, serves, streams
     const status = (await (await fetch(`${url}api/stream/status`)).json()) as Record<string, unknown>;
     assert.equal(status.state, 'running');
     assert.equal(status.sink, 'file');
-    assert.deepEqual(status.pacing, { mode: 'speed', speed: 1 });
+    assert.deepEqual(status.pacing, { mode: 'live' });
+    // Catching up from midnight: events flow at once, whatever the time of day.
+    const stats = async () =>
+      ((await (await fetch(`${url}api/stream/statistics`)).json()) as { events_sent: number }).events_sent;
+    const deadline = Date.now() + 30_000;
+    while ((await stats()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await stats()) > 0, 'no event sent while catching up with the clock');
     const state = (await (await fetch(`${url}api/generators/state`)).json()) as Record<string, unknown>;
     assert.equal(state.has_historical_data, true);
-    assert.equal(state.history_end, '2024-01-01');
+    assert.equal(state.history_end, yesterday);
   });
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /world written to data\/retail\.duckdb/);
-  assert.match(first.stdout, /history 2024-01-01 \.\. 2024-01-01/);
-  assert.match(first.stdout, /live stream file-\w+ at speed 1 -> data\/stream/);
+  assert.match(first.stdout, new RegExp(`history ${yesterday} \\.\\. ${yesterday}`));
+  assert.match(first.stdout, /live stream file-\w+ live \(catching up with the clock.*\) -> data\/stream/);
   assert.match(first.stdout, /stopped: .* checkpoint at/);
   assert.match(first.stderr, /stopping: draining the stream/);
 
@@ -82,6 +90,6 @@ test('npm start on an empty folder builds the world and history, serves, streams
   });
   assert.equal(second.code, 0, second.stderr);
   assert.doesNotMatch(second.stdout, /world written/);
-  assert.match(second.stdout, /history 2024-01-01 \.\. 2024-01-01 \(.* events\): continuing/);
+  assert.match(second.stdout, new RegExp(`history ${yesterday} \\.\\. ${yesterday} \\(.* events\\): continuing`));
   assert.match(second.stdout, new RegExp(`live stream ${rows[0].stream} `));
 });

@@ -11,9 +11,11 @@ export const instant = z
 export const retailParamsSchema = z
   .object({
     speed: z
-      .union([z.literal('max'), z.number().positive().max(1_000_000)])
+      .union([z.literal('max'), z.literal('live'), z.number().positive().max(1_000_000)])
       .default(1)
-      .describe("Simulated seconds per second (1 = real time), or 'max' = as fast as the pipeline takes events."),
+      .describe(
+        "Simulated seconds per second (1 = real time); 'max' = as fast as the pipeline takes events; 'live' = each event at its simulated instant on the wall clock (catches up, then real time).",
+      ),
     events_per_second: z
       .number()
       .positive()

@@ -1,5 +1,7 @@
 // How fast the simulator source releases events: in simulated time (speed 1 = wall clock, 60 = a minute per
-// second), as fast as the pipeline takes them, at a fixed rate, or in bursts.
+// second), live (each event at its own simulated instant on the wall clock: what is in the past goes at once, so
+// a stream behind the clock catches up and then runs at speed 1), as fast as the pipeline takes them, at a fixed
+// rate, or in bursts.
 
 import { z } from 'zod';
 
@@ -11,6 +13,7 @@ export const pacingSchema = z.discriminatedUnion('mode', [
     })
     .strict(),
   z.object({ mode: z.literal('max') }).strict(),
+  z.object({ mode: z.literal('live') }).strict(),
   z.object({ mode: z.literal('rate'), eventsPerSecond: z.number().positive().max(10_000_000) }).strict(),
   z
     .object({ mode: z.literal('burst'), intervalMs: z.number().int().positive(), burst: z.number().int().positive() })
@@ -19,12 +22,15 @@ export const pacingSchema = z.discriminatedUnion('mode', [
 
 export type Pacing = z.output<typeof pacingSchema>;
 
-/** Parses `--speed` (a number or `max`). */
+/** Parses `--speed` (a number, `max` or `live`). */
 export function parseSpeed(text: string): Pacing {
   if (text === 'max') return { mode: 'max' };
+  if (text === 'live') return { mode: 'live' };
   const speed = Number(text);
   if (!Number.isFinite(speed) || speed <= 0)
-    throw new Error(`--speed: expected a positive number or 'max'; got ${JSON.stringify(text)}`);
+    throw new Error(
+      `--speed: expected a positive number (1 = real time), 'max' or 'live' (catch up with the clock, then real time); got ${JSON.stringify(text)}`,
+    );
   return { mode: 'speed', speed };
 }
 
@@ -36,6 +42,9 @@ export function dueAt(pacing: Pacing, startWall: number, startSim: number, ts: n
   switch (pacing.mode) {
     case 'max':
       return startWall;
+    case 'live':
+      // Simulated time is UTC: an event is due when the wall clock reaches its instant.
+      return ts;
     case 'speed':
       return startWall + (ts - startSim) / pacing.speed;
     case 'rate':
@@ -46,9 +55,10 @@ export function dueAt(pacing: Pacing, startWall: number, startSim: number, ts: n
 }
 
 /** The pacing of a `speed` param (or a fixed rate). @example pacingOf('max') */
-export function pacingOf(speed: number | 'max', rate?: number): Pacing {
+export function pacingOf(speed: number | 'max' | 'live', rate?: number): Pacing {
   if (rate !== undefined) return { mode: 'rate', eventsPerSecond: rate };
-  return speed === 'max' ? { mode: 'max' } : { mode: 'speed', speed };
+  if (speed === 'max' || speed === 'live') return { mode: speed };
+  return { mode: 'speed', speed };
 }
 
 /**
