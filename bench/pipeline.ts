@@ -1,5 +1,5 @@
 // Benchmark: pipeline overhead to the file sink at --speed max, send latency at a fixed rate, and memory with a
-// stalled sink. Run: node --import tsx bench/pipeline.ts [--events N] [--stall-seconds S]
+// stalled sink. Run: node --import tsx bench/pipeline.ts [--events N] [--stall-seconds S] [--cases max,rate,stall]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ const arg = (name: string, def: string) => {
 };
 const events = Number(arg('events', '1000000'));
 const stallSeconds = Number(arg('stall-seconds', '60'));
+const cases = new Set(arg('cases', 'max,rate,stall').split(','));
 const dir = mkdtempSync(join(tmpdir(), 'rdg-bench-pipeline-'));
 const config = configSchema.parse({
   database: { path: join(dir, 'b.duckdb') },
@@ -36,26 +37,34 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
     name: `bench-${label}`,
     sinkInstance: sink,
   });
+  let maxRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    maxRss = Math.max(maxRss, process.memoryUsage().rss);
+  }, 100);
   const t = performance.now();
+  const cpu = process.cpuUsage();
   await s.pipeline.start();
   await s.pipeline.finished;
   s.dispose();
   const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
   const x = s.pipeline.snapshot();
-  return { seconds, x };
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { seconds, x, maxRss: Math.round(maxRss / 2 ** 20), cpuSeconds };
 }
 
-{
-  const { seconds, x } = await measure('max', { mode: 'max' }, events);
+if (cases.has('max')) {
+  const { seconds, x, maxRss, cpuSeconds } = await measure('max', { mode: 'max' }, events);
   rows.push({
     command: cmd,
     input: `${x.events_sent.toLocaleString('en-US')} events, default world`,
     case: 'file sink, --speed max',
-    result: `${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s end to end; batch p99 ${x.send_latency_ms.p99} ms`,
+    result: `${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s end to end (${Math.round(x.events_sent / cpuSeconds).toLocaleString('en-US')} per CPU second); batch p99 ${x.send_latency_ms.p99} ms; max RSS ${maxRss} MiB`,
     machine: machine(),
   });
 }
-{
+if (cases.has('rate')) {
   const n = 10_000 * 20;
   const { x } = await measure('rate', { mode: 'rate', eventsPerSecond: 10_000 }, n);
   rows.push({
@@ -66,7 +75,7 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
     machine: machine(),
   });
 }
-{
+if (cases.has('stall')) {
   const sink = new FaultSink();
   sink.stallSends();
   const s = await openStream(config, db, {
