@@ -6,6 +6,8 @@ import type { EventEnvelope } from '../events/envelope.js';
 export interface SourceEvent {
   envelope: EventEnvelope;
   seq: number;
+  /** The envelope's ingest_timestamp as UTC ms, when the source has it (saves parsing it back). */
+  at?: number;
 }
 
 export interface Source {
