@@ -103,14 +103,14 @@ interface Target {
  * DuckDB copies into the vector's own heap; each long slot then points into that copy. The heap lives as long as the
  * chunk's contents, and appending copies the strings out of it.
  */
-function copyText(vector: RawVector, rows: number, data: ArrayBuffer, heap: ArrayBuffer | undefined): void {
+function copyText(vector: RawVector, rows: number, data: ArrayBuffer, heap: Uint8Array | undefined): void {
   if (heap) {
-    bindings.vector_assign_string_element_len(vector, 0, new Uint8Array(heap));
+    bindings.vector_assign_string_element_len(vector, 0, heap);
     const first = bindings.vector_get_data(vector, 16);
     const base = new DataView(first.buffer, first.byteOffset, 16);
     const lo = base.getUint32(8, true);
     const hi = base.getUint32(12, true);
-    const view = new DataView(data);
+    const view = new DataView(data, 0, rows * 16);
     for (let slot = 0; slot < rows * 16; slot += 16) {
       if (view.getUint32(slot, true) <= INLINE_BYTES) continue;
       const ptr = lo + view.getUint32(slot + 8, true);
@@ -152,8 +152,9 @@ export class ChunkAppender {
     for (let i = 0; i < columns.length; i++) {
       const col = columns[i];
       const vector = t.vectors[i];
-      if (col.width === 16) copyText(vector, c.rows, col.data, col.heap);
-      else bindings.copy_data_to_vector(vector, 0, col.data, 0, c.rows * col.width);
+      if (col.width === 16) {
+        copyText(vector, c.rows, col.data, col.heap && new Uint8Array(col.heap, 0, col.heapBytes));
+      } else bindings.copy_data_to_vector(vector, 0, col.data, 0, c.rows * col.width);
       if (col.validity) {
         bindings.vector_ensure_validity_writable(vector);
         bindings.copy_data_to_vector_validity(vector, 0, col.validity, 0, Math.ceil(c.rows / 64) * 8);

@@ -1,6 +1,6 @@
 // Builds fact-table rows into chunks of plain buffers laid out as DuckDB's vectors are, without touching the
-// database: a worker thread can build them while the thread that owns the database only copies them in
-// (chunk-appender.ts). Numbers go into typed arrays; text into 16-byte string slots plus one heap per column.
+// database; the appender (chunk-appender.ts) only copies them in. Numbers go into typed arrays; text into 16-byte
+// string slots plus one heap per column. The buffers are reused: a built chunk is valid until the next add().
 
 import type { SimEvent } from '../simulate/event-buffer.js';
 import { FACT_TABLES, type FactColumn, type FactTable, type FactValue, TABLES_BY_TYPE } from './fact-tables.js';
@@ -21,7 +21,9 @@ export interface BuiltColumn {
   /** Bytes per row in `data`. */
   width: number;
   validity: ArrayBuffer | null;
+  /** Text: the long text of the column, its first `heapBytes` bytes. */
   heap?: ArrayBuffer;
+  heapBytes?: number;
 }
 
 /** The rows of one table ready to append: columns for most tables, plain rows for the few with list columns. */
@@ -55,19 +57,13 @@ export function isoToMs(text: string): number {
 }
 
 const encoder = new TextEncoder();
-let scratch = new Uint8Array(1 << 16);
 
-/** UTF-8 bytes of `s` at `at` in `scratch` (grown as needed); returns the byte length. */
-function encode(s: string, at: number): number {
-  if (scratch.length < at + s.length * 3) {
-    const bigger = new Uint8Array(Math.max(scratch.length * 2, at + s.length * 3));
-    bigger.set(scratch.subarray(0, at));
-    scratch = bigger;
-  }
+/** Writes the UTF-8 bytes of `s` at `at` in `buf` (which must have room for 3 bytes a character); returns their count. */
+function encodeInto(s: string, buf: Uint8Array, at: number): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 0x80) return encoder.encodeInto(s, scratch.subarray(at)).written;
-    scratch[at + i] = c;
+    if (c >= 0x80) return encoder.encodeInto(s, buf.subarray(at)).written;
+    buf[at + i] = c;
   }
   return s.length;
 }
@@ -95,7 +91,7 @@ abstract class Column {
 }
 
 class Int32Column extends Column {
-  private data = new Int32Array(CHUNK_ROWS);
+  private readonly data = new Int32Array(CHUNK_ROWS);
   constructor() {
     super(4);
   }
@@ -103,14 +99,12 @@ class Int32Column extends Column {
     this.data[row] = v as number;
   }
   take(): BuiltColumn {
-    const data = this.data.buffer as ArrayBuffer;
-    this.data = new Int32Array(CHUNK_ROWS);
-    return { data, width: 4, validity: this.takeValidity() };
+    return { data: this.data.buffer as ArrayBuffer, width: 4, validity: this.takeValidity() };
   }
 }
 
 class Float64Column extends Column {
-  private data = new Float64Array(CHUNK_ROWS);
+  private readonly data = new Float64Array(CHUNK_ROWS);
   constructor() {
     super(8);
   }
@@ -118,14 +112,12 @@ class Float64Column extends Column {
     this.data[row] = v as number;
   }
   take(): BuiltColumn {
-    const data = this.data.buffer as ArrayBuffer;
-    this.data = new Float64Array(CHUNK_ROWS);
-    return { data, width: 8, validity: this.takeValidity() };
+    return { data: this.data.buffer as ArrayBuffer, width: 8, validity: this.takeValidity() };
   }
 }
 
 class BooleanColumn extends Column {
-  private data = new Uint8Array(CHUNK_ROWS);
+  private readonly data = new Uint8Array(CHUNK_ROWS);
   constructor() {
     super(1);
   }
@@ -133,15 +125,13 @@ class BooleanColumn extends Column {
     this.data[row] = v ? 1 : 0;
   }
   take(): BuiltColumn {
-    const data = this.data.buffer as ArrayBuffer;
-    this.data = new Uint8Array(CHUNK_ROWS);
-    return { data, width: 1, validity: this.takeValidity() };
+    return { data: this.data.buffer as ArrayBuffer, width: 1, validity: this.takeValidity() };
   }
 }
 
 /** BIGINT, TIMESTAMP (µs) and DECIMAL(12,x) (scaled): 64-bit integers, written as two 32-bit halves. */
 class Int64Column extends Column {
-  private data = new Int32Array(CHUNK_ROWS * 2);
+  private readonly data = new Int32Array(CHUNK_ROWS * 2);
   constructor(private readonly toInt: (v: FactValue) => number) {
     super(8);
   }
@@ -152,14 +142,15 @@ class Int64Column extends Column {
     this.data[row * 2 + 1] = hi;
   }
   take(): BuiltColumn {
-    const data = this.data.buffer as ArrayBuffer;
-    this.data = new Int32Array(CHUNK_ROWS * 2);
-    return { data, width: 8, validity: this.takeValidity() };
+    return { data: this.data.buffer as ArrayBuffer, width: 8, validity: this.takeValidity() };
   }
 }
 
 class TextColumn extends Column {
-  private values: string[] = [];
+  private readonly values: string[] = new Array<string>(CHUNK_ROWS).fill('');
+  private readonly slots = new Uint8Array(CHUNK_ROWS * 16);
+  private readonly view = new DataView(this.slots.buffer);
+  private heap = new Uint8Array(1 << 16);
   constructor() {
     super(16);
   }
@@ -171,25 +162,36 @@ class TextColumn extends Column {
     this.values[row] = '';
   }
   take(rows: number): BuiltColumn {
-    const slots = new Uint8Array(rows * 16);
-    const view = new DataView(slots.buffer);
+    const { slots, view } = this;
+    // Inline text is compared over the whole slot, so the bytes after it must be zero.
+    slots.fill(0, 0, rows * 16);
     let used = 0;
     for (let row = 0; row < rows; row++) {
       const s = this.values[row];
-      const n = encode(s, used);
+      if (this.heap.length < used + s.length * 3) {
+        const bigger = new Uint8Array(Math.max(this.heap.length * 2, used + s.length * 3));
+        bigger.set(this.heap.subarray(0, used));
+        this.heap = bigger;
+      }
+      const heap = this.heap;
+      const n = encodeInto(s, heap, used);
       const slot = row * 16;
       view.setUint32(slot, n, true);
       if (n <= INLINE_BYTES) {
-        for (let i = 0; i < n; i++) slots[slot + 4 + i] = scratch[used + i];
+        for (let i = 0; i < n; i++) slots[slot + 4 + i] = heap[used + i];
       } else {
-        for (let i = 0; i < 4; i++) slots[slot + 4 + i] = scratch[used + i];
+        for (let i = 0; i < 4; i++) slots[slot + 4 + i] = heap[used + i];
         view.setUint32(slot + 8, used, true);
         used += n;
       }
     }
-    this.values = [];
-    const heap = used > 0 ? scratch.slice(0, used).buffer : undefined;
-    return { data: slots.buffer, width: 16, validity: this.takeValidity(), heap };
+    return {
+      data: slots.buffer,
+      width: 16,
+      validity: this.takeValidity(),
+      heap: used > 0 ? (this.heap.buffer as ArrayBuffer) : undefined,
+      heapBytes: used,
+    };
   }
 }
 
@@ -259,22 +261,10 @@ class TableChunk {
   }
 }
 
-/** The buffers of a chunk, to hand to postMessage's transfer list. */
-export function transferablesOf(chunks: readonly BuiltChunk[]): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const c of chunks) {
-    for (const col of c.columns ?? []) {
-      out.push(col.data);
-      if (col.validity) out.push(col.validity);
-      if (col.heap) out.push(col.heap);
-    }
-  }
-  return out;
-}
-
 /**
- * Turns simulated events into the chunks of their fact tables.
- * @example const b = new FactChunkBuilder(); const out: BuiltChunk[] = []; b.add(events, out); b.flush(out);
+ * Turns simulated events into the chunks of their fact tables, handing each chunk over as soon as it is full (its
+ * buffers are reused for the next one).
+ * @example const b = new FactChunkBuilder(); b.add(events, (c) => appender.append(c)); b.flush((c) => appender.append(c));
  */
 export class FactChunkBuilder {
   events = 0;
@@ -282,25 +272,25 @@ export class FactChunkBuilder {
   private readonly tables = FACT_TABLES.map((t, i) => new TableChunk(i, t));
   private readonly byTable = new Map<FactTable, TableChunk>(FACT_TABLES.map((t, i) => [t, this.tables[i]]));
 
-  /** Adds the rows of `events`; chunks that fill up are pushed to `out`. */
-  add(events: readonly SimEvent[], out: BuiltChunk[]): void {
+  /** Adds the rows of `events`; chunks that fill up go to `emit`. */
+  add(events: readonly SimEvent[], emit: (chunk: BuiltChunk) => void): void {
     for (const e of events) {
       this.events++;
       for (const t of TABLES_BY_TYPE.get(e.event_type) ?? []) {
         const target = this.byTable.get(t)!;
         for (const row of t.rows(e)) {
           this.rows++;
-          if (target.add(row)) out.push(target.take()!);
+          if (target.add(row)) emit(target.take()!);
         }
       }
     }
   }
 
-  /** Pushes the partly filled chunks to `out`. */
-  flush(out: BuiltChunk[]): void {
+  /** Hands the partly filled chunks to `emit`. */
+  flush(emit: (chunk: BuiltChunk) => void): void {
     for (const t of this.tables) {
       const c = t.take();
-      if (c) out.push(c);
+      if (c) emit(c);
     }
   }
 }

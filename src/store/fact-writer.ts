@@ -18,9 +18,11 @@ export async function createFactTables(db: Database): Promise<void> {
  */
 export class FactWriter {
   private readonly builder = new FactChunkBuilder();
-  private readonly out: BuiltChunk[] = [];
+  private readonly append: (chunk: BuiltChunk) => void;
 
-  private constructor(private readonly appender: ChunkAppender) {}
+  private constructor(private readonly appender: ChunkAppender) {
+    this.append = (chunk) => appender.append(chunk);
+  }
 
   static async open(db: Database): Promise<FactWriter> {
     return new FactWriter(await ChunkAppender.open(db));
@@ -35,23 +37,16 @@ export class FactWriter {
   }
 
   write(events: readonly SimEvent[]): void {
-    this.builder.add(events, this.out);
-    this.drain();
+    this.builder.add(events, this.append);
   }
 
   /** Makes everything written so far part of the current transaction. */
   flush(): void {
-    this.builder.flush(this.out);
-    this.drain();
+    this.builder.flush(this.append);
     this.appender.flush();
   }
 
   close(): void {
     this.appender.close();
-  }
-
-  private drain(): void {
-    for (const c of this.out) this.appender.append(c);
-    this.out.length = 0;
   }
 }
