@@ -29,9 +29,11 @@ if (!process.argv.includes('--store-only')) {
   const ctx = buildContext(config, buildWorld(config));
   const sim = new Simulator(ctx, dayOf(config.historical.start_date));
   const t = performance.now();
+  const cpu = process.cpuUsage();
   let n = 0;
   for (let d = 0; d < days; d++) for (const u of sim.runDay().units) n += u.length;
   const s = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
   rows.push({
     command: cmd,
     input: `${stores} stores x ${days} days`,
@@ -39,6 +41,7 @@ if (!process.argv.includes('--store-only')) {
     events: n,
     seconds: s.toFixed(1),
     'events/s': Math.round(n / s),
+    'events per CPU s': Math.round(n / ((used.user + used.system) / 1e6)),
     machine: machine(),
   });
 }
@@ -52,7 +55,9 @@ if (!process.argv.includes('--sim-only')) {
   const sampler = setInterval(() => {
     maxRss = Math.max(maxRss, process.memoryUsage().rss);
   }, 100);
+  const cpu = process.cpuUsage();
   const r = await runHistory(config, db, { days, workers });
+  const used = process.cpuUsage(cpu);
   clearInterval(sampler);
   db.close();
   rmSync(path, { force: true });
@@ -64,6 +69,7 @@ if (!process.argv.includes('--sim-only')) {
     events: r.events,
     seconds: r.seconds.toFixed(1),
     'events/s': Math.round(r.events / r.seconds),
+    'events per CPU s': Math.round(r.events / ((used.user + used.system) / 1e6)),
     machine: machine(),
   });
 }

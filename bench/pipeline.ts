@@ -1,14 +1,24 @@
 // Benchmark: pipeline overhead to the file sink at --speed max, send latency at a fixed rate, and memory with a
-// stalled sink. Run: node --import tsx bench/pipeline.ts [--events N] [--stall-seconds S]
+// stalled sink; and the pipeline alone (events generated beforehand, so no simulation in the measure).
+// Run: node --import tsx bench/pipeline.ts [--events N] [--stall-seconds S] [--cases max,rate,stall,overhead]
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '../src/config/schema.js';
 import { generateMaster } from '../src/jobs/master.js';
-import { openStream } from '../src/jobs/stream.js';
+import { createSink, openStream } from '../src/jobs/stream.js';
+import { Pipeline } from '../src/pipeline/pipeline.js';
+import { Router } from '../src/pipeline/router.js';
+import { dayOf } from '../src/simulate/calendar.js';
+import { buildContext } from '../src/simulate/context.js';
+import { toEnvelope } from '../src/simulate/envelope.js';
+import { Simulator } from '../src/simulate/simulator.js';
+import { timeOrdered } from '../src/simulate/time-order.js';
 import type { Pacing } from '../src/sources/simulator/pacing.js';
+import type { Source, SourceEvent } from '../src/sources/types.js';
 import { openDatabase } from '../src/store/database.js';
+import { buildWorld } from '../src/world/build.js';
 import { FaultSink } from '../test/helpers/fault-sink.js';
 import { machine, printTable } from './machine.js';
 
@@ -18,6 +28,7 @@ const arg = (name: string, def: string) => {
 };
 const events = Number(arg('events', '1000000'));
 const stallSeconds = Number(arg('stall-seconds', '60'));
+const cases = new Set(arg('cases', 'max,rate,stall,overhead').split(','));
 const dir = mkdtempSync(join(tmpdir(), 'rdg-bench-pipeline-'));
 const config = configSchema.parse({
   database: { path: join(dir, 'b.duckdb') },
@@ -36,26 +47,34 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
     name: `bench-${label}`,
     sinkInstance: sink,
   });
+  let maxRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    maxRss = Math.max(maxRss, process.memoryUsage().rss);
+  }, 100);
   const t = performance.now();
+  const cpu = process.cpuUsage();
   await s.pipeline.start();
   await s.pipeline.finished;
   s.dispose();
   const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  clearInterval(sampler);
   const x = s.pipeline.snapshot();
-  return { seconds, x };
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  return { seconds, x, maxRss: Math.round(maxRss / 2 ** 20), cpuSeconds };
 }
 
-{
-  const { seconds, x } = await measure('max', { mode: 'max' }, events);
+if (cases.has('max')) {
+  const { seconds, x, maxRss, cpuSeconds } = await measure('max', { mode: 'max' }, events);
   rows.push({
     command: cmd,
     input: `${x.events_sent.toLocaleString('en-US')} events, default world`,
     case: 'file sink, --speed max',
-    result: `${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s end to end; batch p99 ${x.send_latency_ms.p99} ms`,
+    result: `${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s end to end (${Math.round(x.events_sent / cpuSeconds).toLocaleString('en-US')} per CPU second); batch p99 ${x.send_latency_ms.p99} ms; max RSS ${maxRss} MiB`,
     machine: machine(),
   });
 }
-{
+if (cases.has('rate')) {
   const n = 10_000 * 20;
   const { x } = await measure('rate', { mode: 'rate', eventsPerSecond: 10_000 }, n);
   rows.push({
@@ -66,7 +85,7 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
     machine: machine(),
   });
 }
-{
+if (cases.has('stall')) {
   const sink = new FaultSink();
   sink.stallSends();
   const s = await openStream(config, db, {
@@ -91,6 +110,54 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
     input: `sink stalled ${stallSeconds} s`,
     case: 'backpressure',
     result: `queue ${x.queue_depth}/${x.queue_capacity}, ${x.events_generated} generated while stalled, max RSS ${Math.round(maxRss / 2 ** 20)} MiB`,
+    machine: machine(),
+  });
+}
+if (cases.has('overhead')) {
+  // The same events as the simulator source gives, made beforehand: what is measured is the pipeline and the sink.
+  const n = Math.min(events, 500_000);
+  const sim = new Simulator(buildContext(config, buildWorld(config)), dayOf(config.historical.start_date));
+  const prepared: SourceEvent[] = [];
+  const at = Date.now();
+  for (const day of timeOrdered(sim, Number.MAX_SAFE_INTEGER)) {
+    for (const e of day)
+      if (prepared.length < n) prepared.push({ envelope: toEnvelope(e, at), seq: prepared.length + 1, at });
+    if (prepared.length >= n) break;
+  }
+  const source: Source = {
+    name: 'prepared',
+    describe: () => ({}),
+    async *batches(after) {
+      for (let i = after; i < prepared.length; i += 500) yield prepared.slice(i, i + 500);
+    },
+  };
+  const p = config.pipeline;
+  const pipeline = new Pipeline({
+    stream: 'bench-overhead',
+    source,
+    sink: createSink(config, 'file', db),
+    router: new Router({ default: config.stream.hub }),
+    queue: { capacity: config.realtime.max_buffer_size, overflow: p.overflow },
+    batch: {
+      maxEvents: config.realtime.max_batch_size,
+      maxBytes: p.max_batch_bytes,
+      lingerMs: config.realtime.batch_timeout_ms,
+    },
+    retry: { attempts: config.realtime.retry_attempts, baseMs: p.retry_base_ms, maxMs: p.retry_max_ms, multiplier: 2 },
+    circuit: { enabled: true, failureThreshold: p.circuit_failure_threshold, openMs: p.circuit_open_ms },
+  });
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  await pipeline.start();
+  await pipeline.finished;
+  const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  const x = pipeline.snapshot();
+  rows.push({
+    command: cmd,
+    input: `${x.events_sent.toLocaleString('en-US')} events made beforehand`,
+    case: 'pipeline and file sink alone',
+    result: `${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s (${Math.round(x.events_sent / ((used.user + used.system) / 1e6)).toLocaleString('en-US')} per CPU second)`,
     machine: machine(),
   });
 }

@@ -59,7 +59,10 @@ export function registerStart(program: Command): void {
           `--speed: expected 'live', 'max' or a positive number of simulated seconds per second; got ${JSON.stringify(opts.speed)}`,
         );
       if (opts.start !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.start))
-        throw new DatagenError('CLI_USAGE', `--start: expected a date as YYYY-MM-DD; got ${JSON.stringify(opts.start)}`);
+        throw new DatagenError(
+          'CLI_USAGE',
+          `--start: expected a date as YYYY-MM-DD; got ${JSON.stringify(opts.start)}`,
+        );
       // The history ends yesterday, so that the live stream starts today and meets the clock.
       const start = opts.start ?? new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
       say(
@@ -129,9 +132,7 @@ export function registerStart(program: Command): void {
         const dir = (config.sinks as { file?: { dir?: string } }).file?.dir ?? 'data/stream';
         const from = s.ctx.stream.current?.source.describe().start_day;
         const pace =
-          speed === 'live'
-            ? 'live (catching up with the clock at full speed, then in real time)'
-            : `at speed ${speed}`;
+          speed === 'live' ? 'live (catching up with the clock at full speed, then in real time)' : `at speed ${speed}`;
         const where =
           started.resumed_from > 0
             ? ` (resuming after event ${fmt(started.resumed_from)})`

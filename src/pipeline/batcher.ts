@@ -8,6 +8,8 @@ export interface BatcherOptions {
   lingerMs: number;
 }
 
+const NONE: SinkBatch[] = [];
+
 interface Open {
   events: OutEvent[];
   bytes: number;
@@ -22,14 +24,14 @@ export class Batcher {
 
   constructor(private readonly opts: BatcherOptions) {}
 
-  /** Adds an event; returns the batches it completed (the one it closed, if any). */
-  add(e: OutEvent, now: number): SinkBatch[] {
-    const out: SinkBatch[] = [];
+  /** Adds an event; returns the batches it completed (the one it closed, if any; a shared empty array if none). */
+  add(e: OutEvent, now: number): readonly SinkBatch[] {
+    let out: SinkBatch[] = NONE;
     let b = this.open.get(e.destination);
     const size = e.json.length;
     // An event that would overflow the bytes limit closes the current batch first.
     if (b && b.events.length > 0 && b.bytes + size > this.opts.maxBytes) {
-      out.push(this.close(e.destination, b));
+      out = [this.close(e.destination, b)];
       b = undefined;
     }
     if (!b) {
@@ -38,7 +40,9 @@ export class Batcher {
     }
     b.events.push(e);
     b.bytes += size;
-    if (b.events.length >= this.opts.maxEvents || b.bytes >= this.opts.maxBytes) out.push(this.close(e.destination, b));
+    if (b.events.length >= this.opts.maxEvents || b.bytes >= this.opts.maxBytes) {
+      out = out === NONE ? [this.close(e.destination, b)] : [...out, this.close(e.destination, b)];
+    }
     return out;
   }
 

@@ -56,6 +56,8 @@ export interface PipelineOptions {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+const typeOf = (e: OutEvent): string => e.type ?? e.envelope.event_type;
+
 /**
  * @example const p = new Pipeline(opts); await p.start(); ...; await p.stop();
  */
@@ -92,11 +94,11 @@ export class Pipeline {
     this.queue = new BoundedPriorityQueue<OutEvent>({
       capacity: opts.queue.capacity,
       overflow: opts.queue.overflow,
-      typeOf: (e) => e.envelope.event_type,
+      typeOf,
       onDrop: (e) => {
         // A dropped event is handled by the user's choice of policy: counted and reported, and the watermark
         // moves past it so that the checkpoint does not wait for it forever.
-        this.stats.dropped(e.envelope.event_type);
+        this.stats.dropped(typeOf(e));
         this.watermark.handled(e.seq);
       },
     });
@@ -158,8 +160,10 @@ export class Pipeline {
   }
 
   private async runPump(): Promise<void> {
-    const { source, router } = this.opts;
+    const { source, router, hooks } = this.opts;
     const signal = this.abort.signal;
+    // Without content rules a type always goes to the same destination, so routing is a lookup per type.
+    const byType = router.byNameOnly ? new Map<string, string>() : null;
     for await (const batch of source.batches(this.watermark.position, signal)) {
       for (const ev of batch) {
         if (this.pauseGate) await this.pauseGate.promise;
@@ -169,11 +173,19 @@ export class Pipeline {
         const wait = this.opts.pace?.();
         if (wait) await wait;
         const env = ev.envelope;
-        const destination = router.route({ type: env.event_type, source: ev.source ?? source.name, data: env });
-        const out: OutEvent = { envelope: env, json: JSON.stringify(env), destination, seq: ev.seq };
-        this.stats.generated(env.event_type);
-        this.opts.hooks?.eventGenerated?.(env);
-        const priority = ev.priority ?? this.opts.priorityOf?.(env.event_type as EventType) ?? 'normal';
+        const type = env.event_type;
+        const from = ev.source ?? source.name;
+        // Without content rules the destination depends only on the source and the type: routed once per pair.
+        const key = byType ? `${from}\u0000${type}` : '';
+        let destination = byType?.get(key);
+        if (destination === undefined) {
+          destination = router.route({ type, source: from, data: env });
+          byType?.set(key, destination);
+        }
+        const out: OutEvent = { envelope: env, json: JSON.stringify(env), destination, seq: ev.seq, type, at: ev.at };
+        this.stats.generated(type);
+        hooks?.eventGenerated?.(env);
+        const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
         if (!this.queue.tryPush(out, priority)) await this.queue.push(out, priority);
         if (this.opts.maxEvents !== undefined && ++this.generatedCount >= this.opts.maxEvents) {
           this.sourceDone = true;
@@ -194,7 +206,10 @@ export class Pipeline {
         wait === null ? await this.queue.take(batchOpts.maxEvents) : await this.takeWithin(batchOpts.maxEvents, wait);
       const now = this.now();
       const ready: SinkBatch[] = [];
-      for (const e of items) ready.push(...this.batcher.add(e, now));
+      for (const e of items) {
+        const full = this.batcher.add(e, now);
+        if (full.length > 0) ready.push(...full);
+      }
       const ending = this.stateValue === 'draining' || this.stateValue === 'stopped';
       ready.push(...this.batcher.due(now, ending && this.queue.size === 0));
       for (const b of ready) await this.send(b);
@@ -225,7 +240,7 @@ export class Pipeline {
   private async deadLetter(events: readonly OutEvent[], error: DatagenError, attempts: number): Promise<void> {
     const at = this.now();
     for (const e of events) {
-      this.stats.deadLettered(e.envelope.event_type);
+      this.stats.deadLettered(typeOf(e));
       this.opts.hooks?.eventFailed?.(e.envelope, error, true);
     }
     if (this.opts.deadLetters) {
@@ -280,6 +295,7 @@ export class Pipeline {
           const fatal: { e: OutEvent; error: DatagenError }[] = [];
           let lastError: DatagenError | undefined;
           let delivered = 0;
+          const acked = this.now();
           remaining.forEach((e, i) => {
             const o = outcomes[i] ?? {
               ok: false,
@@ -288,11 +304,11 @@ export class Pipeline {
             };
             if (o.ok) {
               delivered++;
-              this.stats.sent(e.envelope.event_type, e.destination, this.now());
-              this.stats.endToEnd.record(this.now() - Date.parse(e.envelope.ingest_timestamp));
+              this.stats.sent(typeOf(e), e.destination, acked);
+              this.stats.endToEnd.record(acked - (e.at ?? Date.parse(e.envelope.ingest_timestamp)));
               this.handled(e);
             } else {
-              this.stats.failed(e.envelope.event_type);
+              this.stats.failed(typeOf(e));
               lastError = o.error;
               if (o.retriable) retryLater.push(e);
               else fatal.push({ e, error: o.error });

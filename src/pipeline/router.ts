@@ -166,6 +166,11 @@ export class Router {
     }));
   }
 
+  /** True when no content rule applies, so that the destination depends only on the type and the source. */
+  get byNameOnly(): boolean {
+    return this.contentRules.length === 0;
+  }
+
   /** The destination of a record. */
   route(record: RoutableRecord): string {
     return this.resolve(record).destination;

@@ -16,6 +16,11 @@ export class Watermark {
   /** Marks a position handled and advances the watermark over every contiguous handled position. */
   handled(seq: number): void {
     if (seq <= this.high) return;
+    // In-order acknowledgements, the usual case, need no set.
+    if (seq === this.high + 1 && this.done.size === 0) {
+      this.high = seq;
+      return;
+    }
     this.done.add(seq);
     while (this.done.delete(this.high + 1)) this.high++;
   }

@@ -14,6 +14,10 @@ export interface OutEvent {
   destination: string;
   /** Position in the stream (1, 2, ...); the checkpoint is the highest position below which all are handled. */
   seq: number;
+  /** The envelope's event_type (the pipeline sets it, for its per-event bookkeeping). */
+  type?: string;
+  /** The envelope's ingest_timestamp as UTC ms, when known. */
+  at?: number;
 }
 
 export interface SinkBatch {

@@ -11,6 +11,8 @@ export interface SourceEvent {
   source?: string;
   /** Its queue lane; default: the pipeline's priority of its event type. */
   priority?: Priority;
+  /** The envelope's ingest_timestamp as UTC ms, when the source has it (saves parsing it back). */
+  at?: number;
 }
 
 export interface Source {

@@ -93,7 +93,8 @@ export class SimulatorSource implements Source {
         }
         if (wait > 0) await waitOrAbort(this.sleep, wait, signal);
         if (signal.aborted) return;
-        out.push({ envelope: toEnvelope(e, this.now()), seq });
+        const at = this.now();
+        out.push({ envelope: toEnvelope(e, at), seq, at });
         if (out.length >= size) {
           yield out;
           out = [];

@@ -1,0 +1,296 @@
+// Builds fact-table rows into chunks of plain buffers laid out as DuckDB's vectors are, without touching the
+// database; the appender (chunk-appender.ts) only copies them in. Numbers go into typed arrays; text into 16-byte
+// string slots plus one heap per column. The buffers are reused: a built chunk is valid until the next add().
+
+import type { SimEvent } from '../simulate/event-buffer.js';
+import { FACT_TABLES, type FactColumn, type FactTable, type FactValue, TABLES_BY_TYPE } from './fact-tables.js';
+
+/** Rows per chunk: DuckDB's vector size. */
+export const CHUNK_ROWS = 2048;
+const TWO_32 = 4294967296;
+/** Longest text DuckDB keeps inside its 16-byte string slot; longer text lives in a heap behind a pointer. */
+export const INLINE_BYTES = 12;
+
+/**
+ * One column of a built chunk. `validity` is DuckDB's bitmask (bit set = value present), null when all are.
+ * Text: `data` holds a slot per row (byte length, then the text itself up to 12 bytes, else its first 4 bytes and,
+ * where DuckDB keeps a pointer, the text's offset in `heap`, which the appender turns into a pointer).
+ */
+export interface BuiltColumn {
+  data: ArrayBuffer;
+  /** Bytes per row in `data`. */
+  width: number;
+  validity: ArrayBuffer | null;
+  /** Text: the long text of the column, its first `heapBytes` bytes. */
+  heap?: ArrayBuffer;
+  heapBytes?: number;
+}
+
+/** The rows of one table ready to append: columns for most tables, plain rows for the few with list columns. */
+export interface BuiltChunk {
+  /** Index of the table in FACT_TABLES. */
+  table: number;
+  rows: number;
+  columns?: BuiltColumn[];
+  values?: FactValue[][];
+}
+
+/** Column types the chunk buffers handle (lists go through the row appender). */
+export function chunkable(columns: readonly FactColumn[]): boolean {
+  return columns.every((c) => c.sqlType !== 'INTEGER[]');
+}
+
+let isoDay = '';
+let isoDayMs = 0;
+/** UTC ms of an ISO-8601 `YYYY-MM-DDTHH:mm:ss.sssZ` text (the simulator's format), without Date.parse per value. */
+export function isoToMs(text: string): number {
+  const day = text.slice(0, 10);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoDayMs = Date.parse(`${day}T00:00:00Z`);
+  }
+  const h = (text.charCodeAt(11) - 48) * 10 + text.charCodeAt(12) - 48;
+  const m = (text.charCodeAt(14) - 48) * 10 + text.charCodeAt(15) - 48;
+  const s = (text.charCodeAt(17) - 48) * 10 + text.charCodeAt(18) - 48;
+  const ms = (text.charCodeAt(20) - 48) * 100 + (text.charCodeAt(21) - 48) * 10 + text.charCodeAt(22) - 48;
+  return isoDayMs + h * 3_600_000 + m * 60_000 + s * 1000 + ms;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes the UTF-8 bytes of `s` at `at` in `buf` (which must have room for 3 bytes a character); returns their count. */
+function encodeInto(s: string, buf: Uint8Array, at: number): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encodeInto(s, buf.subarray(at)).written;
+    buf[at + i] = c;
+  }
+  return s.length;
+}
+
+abstract class Column {
+  validity: Uint32Array | null = null;
+
+  constructor(readonly width: number) {}
+
+  /** Stores a non-null value. */
+  abstract set(row: number, v: FactValue): void;
+  /** Hands over the buffers of the first `rows` rows and starts new ones. */
+  abstract take(rows: number): BuiltColumn;
+
+  setNull(row: number): void {
+    if (!this.validity) this.validity = new Uint32Array(CHUNK_ROWS / 32).fill(0xffffffff);
+    this.validity[row >>> 5] &= ~(1 << (row & 31));
+  }
+
+  protected takeValidity(): ArrayBuffer | null {
+    const v = this.validity;
+    this.validity = null;
+    return v ? (v.buffer as ArrayBuffer) : null;
+  }
+}
+
+class Int32Column extends Column {
+  private readonly data = new Int32Array(CHUNK_ROWS);
+  constructor() {
+    super(4);
+  }
+  set(row: number, v: FactValue): void {
+    this.data[row] = v as number;
+  }
+  take(): BuiltColumn {
+    return { data: this.data.buffer as ArrayBuffer, width: 4, validity: this.takeValidity() };
+  }
+}
+
+class Float64Column extends Column {
+  private readonly data = new Float64Array(CHUNK_ROWS);
+  constructor() {
+    super(8);
+  }
+  set(row: number, v: FactValue): void {
+    this.data[row] = v as number;
+  }
+  take(): BuiltColumn {
+    return { data: this.data.buffer as ArrayBuffer, width: 8, validity: this.takeValidity() };
+  }
+}
+
+class BooleanColumn extends Column {
+  private readonly data = new Uint8Array(CHUNK_ROWS);
+  constructor() {
+    super(1);
+  }
+  set(row: number, v: FactValue): void {
+    this.data[row] = v ? 1 : 0;
+  }
+  take(): BuiltColumn {
+    return { data: this.data.buffer as ArrayBuffer, width: 1, validity: this.takeValidity() };
+  }
+}
+
+/** BIGINT, TIMESTAMP (µs) and DECIMAL(12,x) (scaled): 64-bit integers, written as two 32-bit halves. */
+class Int64Column extends Column {
+  private readonly data = new Int32Array(CHUNK_ROWS * 2);
+  constructor(private readonly toInt: (v: FactValue) => number) {
+    super(8);
+  }
+  set(row: number, v: FactValue): void {
+    const value = this.toInt(v);
+    const hi = Math.floor(value / TWO_32);
+    this.data[row * 2] = value - hi * TWO_32;
+    this.data[row * 2 + 1] = hi;
+  }
+  take(): BuiltColumn {
+    return { data: this.data.buffer as ArrayBuffer, width: 8, validity: this.takeValidity() };
+  }
+}
+
+class TextColumn extends Column {
+  private readonly values: string[] = new Array<string>(CHUNK_ROWS).fill('');
+  private readonly slots = new Uint8Array(CHUNK_ROWS * 16);
+  private readonly view = new DataView(this.slots.buffer);
+  private heap = new Uint8Array(1 << 16);
+  constructor() {
+    super(16);
+  }
+  set(row: number, v: FactValue): void {
+    this.values[row] = v as string;
+  }
+  override setNull(row: number): void {
+    super.setNull(row);
+    this.values[row] = '';
+  }
+  take(rows: number): BuiltColumn {
+    const { slots, view } = this;
+    // Inline text is compared over the whole slot, so the bytes after it must be zero.
+    slots.fill(0, 0, rows * 16);
+    let used = 0;
+    for (let row = 0; row < rows; row++) {
+      const s = this.values[row];
+      if (this.heap.length < used + s.length * 3) {
+        const bigger = new Uint8Array(Math.max(this.heap.length * 2, used + s.length * 3));
+        bigger.set(this.heap.subarray(0, used));
+        this.heap = bigger;
+      }
+      const heap = this.heap;
+      const n = encodeInto(s, heap, used);
+      const slot = row * 16;
+      view.setUint32(slot, n, true);
+      if (n <= INLINE_BYTES) {
+        for (let i = 0; i < n; i++) slots[slot + 4 + i] = heap[used + i];
+      } else {
+        for (let i = 0; i < 4; i++) slots[slot + 4 + i] = heap[used + i];
+        view.setUint32(slot + 8, used, true);
+        used += n;
+      }
+    }
+    return {
+      data: slots.buffer,
+      width: 16,
+      validity: this.takeValidity(),
+      heap: used > 0 ? (this.heap.buffer as ArrayBuffer) : undefined,
+      heapBytes: used,
+    };
+  }
+}
+
+function columnOf(c: FactColumn): Column {
+  switch (c.sqlType) {
+    case 'INTEGER':
+      return new Int32Column();
+    case 'DOUBLE':
+      return new Float64Column();
+    case 'BOOLEAN':
+      return new BooleanColumn();
+    case 'BIGINT':
+      return new Int64Column((v) => v as number);
+    case 'TIMESTAMP':
+      // event_ts arrives as UTC ms; payload times as ISO text.
+      return new Int64Column((v) => (typeof v === 'number' ? v : isoToMs(v as string)) * 1000);
+    case 'DECIMAL(12,2)':
+      return new Int64Column((v) => Math.round((v as number) * 100));
+    case 'DECIMAL(12,4)':
+      return new Int64Column((v) => Math.round((v as number) * 10_000));
+    case 'VARCHAR':
+      return new TextColumn();
+    case 'INTEGER[]':
+      throw new Error('list columns are appended row by row');
+  }
+}
+
+/** The rows of one table being gathered into a chunk. */
+class TableChunk {
+  private readonly columns: Column[] | null;
+  private values: FactValue[][] = [];
+  private row = 0;
+
+  constructor(
+    readonly index: number,
+    table: FactTable,
+  ) {
+    this.columns = chunkable(table.columns) ? table.columns.map(columnOf) : null;
+  }
+
+  /** Adds a row; returns true when the chunk is full. */
+  add(values: readonly FactValue[]): boolean {
+    const cols = this.columns;
+    if (!cols) {
+      this.values.push([...values]);
+      return ++this.row === CHUNK_ROWS;
+    }
+    const row = this.row;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null) cols[i].setNull(row);
+      else cols[i].set(row, v);
+    }
+    return ++this.row === CHUNK_ROWS;
+  }
+
+  take(): BuiltChunk | null {
+    const rows = this.row;
+    if (rows === 0) return null;
+    this.row = 0;
+    if (!this.columns) {
+      const values = this.values;
+      this.values = [];
+      return { table: this.index, rows, values };
+    }
+    return { table: this.index, rows, columns: this.columns.map((c) => c.take(rows)) };
+  }
+}
+
+/**
+ * Turns simulated events into the chunks of their fact tables, handing each chunk over as soon as it is full (its
+ * buffers are reused for the next one).
+ * @example const b = new FactChunkBuilder(); b.add(events, (c) => appender.append(c)); b.flush((c) => appender.append(c));
+ */
+export class FactChunkBuilder {
+  events = 0;
+  rows = 0;
+  private readonly tables = FACT_TABLES.map((t, i) => new TableChunk(i, t));
+  private readonly byTable = new Map<FactTable, TableChunk>(FACT_TABLES.map((t, i) => [t, this.tables[i]]));
+
+  /** Adds the rows of `events`; chunks that fill up go to `emit`. */
+  add(events: readonly SimEvent[], emit: (chunk: BuiltChunk) => void): void {
+    for (const e of events) {
+      this.events++;
+      for (const t of TABLES_BY_TYPE.get(e.event_type) ?? []) {
+        const target = this.byTable.get(t)!;
+        for (const row of t.rows(e)) {
+          this.rows++;
+          if (target.add(row)) emit(target.take()!);
+        }
+      }
+    }
+  }
+
+  /** Hands the partly filled chunks to `emit`. */
+  flush(emit: (chunk: BuiltChunk) => void): void {
+    for (const t of this.tables) {
+      const c = t.take();
+      if (c) emit(c);
+    }
+  }
+}
