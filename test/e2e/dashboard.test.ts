@@ -320,3 +320,34 @@ test('the dead-letter panel lists the failed events, retries and replays them, a
     await dlqServer.stop();
   }
 });
+
+test('with an API token the page asks for it, never shows it, and works once it is given', async () => {
+  const token = 'e2e-token-0123456789abcdef';
+  const secured = await startServer(['--db', join(dir, 'token.duckdb'), ...WORLD], {
+    env: { RETAIL_DATAGEN_API_TOKEN: token },
+  });
+  const p = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  try {
+    await p.goto(secured.url);
+    await p.waitForSelector('#token-form:not([hidden])');
+    assert.equal(await p.evaluate(() => document.activeElement?.id), 'token', 'focus goes to the token field');
+    assert.equal(await p.getAttribute('#token', 'type'), 'password');
+    assert.match(await text(p, '#status'), /UNAUTHORIZED/);
+    assert.equal(await p.getAttribute('#conn', 'data-ok'), 'false');
+
+    await p.fill('#token', 'not-the-token-at-all');
+    await p.press('#token', 'Enter');
+    await p.waitForSelector('#token-form:not([hidden])');
+    assert.match(await text(p, '#status'), /does not match/);
+
+    await p.fill('#token', token);
+    await p.press('#token', 'Enter');
+    await p.waitForSelector('#conn[data-ok="true"]', { timeout: 30_000 });
+    await p.waitForFunction(() => document.querySelector('#stream-state-text')?.textContent === 'idle');
+    assert.equal(await p.$eval('#token-form', (f) => (f as HTMLFormElement).hidden), true);
+    assert.ok(!(await p.content()).includes(token), 'the token is not in the page');
+  } finally {
+    await p.close();
+    await secured.stop();
+  }
+});

@@ -1,14 +1,20 @@
 // The dashboard's client of the HTTP API: JSON requests with the server's error shape, an optional bearer token,
 // and Server-Sent Events read over fetch (so the token can travel in a header, which EventSource cannot send).
 
-/** An error answered by the API: `{ statusCode, code, message }`. */
+/** An error answered by the API: `{ statusCode, code, message }`, and the token the request carried. */
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly tokenUsed: string | null = null,
   ) {
     super(message);
+  }
+
+  /** A refusal of the token in use now (not of one replaced while the request was on its way). */
+  get needsToken(): boolean {
+    return this.statusCode === 401 && this.tokenUsed === getToken();
   }
 }
 
@@ -32,22 +38,26 @@ export function setToken(token: string | null): void {
   }
 }
 
-function headers(json: boolean): Record<string, string> {
+function headers(json: boolean, token: string | null): Record<string, string> {
   const h: Record<string, string> = { accept: 'application/json' };
   if (json) h['content-type'] = 'application/json';
-  const t = getToken();
-  if (t) h.authorization = `Bearer ${t}`;
+  if (token) h.authorization = `Bearer ${token}`;
   return h;
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
+async function errorOf(res: Response, token: string | null): Promise<ApiError> {
   let body: { statusCode?: number; code?: string; message?: string } = {};
   try {
     body = await res.json();
   } catch {
     // Not JSON (a proxy's page, say): the status says enough.
   }
-  return new ApiError(body.statusCode ?? res.status, body.code ?? `HTTP_${res.status}`, body.message ?? res.statusText);
+  return new ApiError(
+    body.statusCode ?? res.status,
+    body.code ?? `HTTP_${res.status}`,
+    body.message ?? res.statusText,
+    token,
+  );
 }
 
 /**
@@ -55,12 +65,13 @@ async function errorOf(res: Response): Promise<ApiError> {
  * @example const state = await api<GeneratorState>('GET', '/api/generators/state');
  */
 export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const token = getToken();
   const res = await fetch(path, {
     method,
-    headers: headers(body !== undefined),
+    headers: headers(body !== undefined, token),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok) throw await errorOf(res);
+  if (!res.ok) throw await errorOf(res, token);
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   return (text ? JSON.parse(text) : undefined) as T;
@@ -79,8 +90,9 @@ export interface SseHandlers {
 export async function subscribe(path: string, h: SseHandlers, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     try {
-      const res = await fetch(path, { headers: { ...headers(false), accept: 'text/event-stream' }, signal });
-      if (!res.ok || !res.body) throw await errorOf(res);
+      const token = getToken();
+      const res = await fetch(path, { headers: { ...headers(false, token), accept: 'text/event-stream' }, signal });
+      if (!res.ok || !res.body) throw await errorOf(res, token);
       h.onOpen?.();
       await readEvents(res.body, h.onEvent);
       h.onClose?.();

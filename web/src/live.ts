@@ -163,7 +163,7 @@ export function initLive(onJob: (job: Job) => void): () => void {
       onClose: (err) => {
         conn.dataset.ok = 'false';
         setText(connText, 'reconnecting');
-        if (err instanceof ApiError && err.statusCode === 401) reportError('The live feed needs the API token', err);
+        if (err instanceof ApiError && err.needsToken) reportError('The live feed needs the API token', err);
       },
       onEvent: (name, data) => {
         if (name === 'statistics' || name === 'stats') onStatistics(data as Statistics);

@@ -14,7 +14,9 @@ export function announce(text: string, kind: 'info' | 'error' = 'info'): void {
 /** Shows an API or network error in the status line; a 401 opens the token form. */
 export function reportError(what: string, err: unknown): void {
   if (err instanceof ApiError) {
-    if (err.statusCode === 401) showTokenForm();
+    // A request sent with a token since replaced says nothing about the new one.
+    if (err.statusCode === 401 && !err.needsToken) return;
+    if (err.needsToken) showTokenForm();
     announce(`${what}: ${err.message} (${err.code})`, 'error');
   } else {
     announce(`${what}: ${err instanceof Error ? err.message : String(err)}`, 'error');
