@@ -18,7 +18,7 @@ export function startBody(): Record<string, unknown> {
   const sink = byId<HTMLSelectElement>('stream-sink').value;
   if (sink) body.sink = sink;
   const pacing = byId<HTMLSelectElement>('stream-pacing').value;
-  if (pacing === 'max') body.speed = 'max';
+  if (pacing === 'max' || pacing === 'live') body.speed = pacing;
   if (pacing === 'speed') body.speed = Number(byId<HTMLInputElement>('stream-speed').value);
   if (pacing === 'rate') body.rate = Number(byId<HTMLInputElement>('stream-rate').value);
   const until = byId<HTMLInputElement>('stream-until').value;
@@ -84,6 +84,8 @@ export function describePacing(p: Record<string, unknown> | null | undefined): s
       return `${fmtCount(Number(p.eventsPerSecond))} events/s`;
     case 'max':
       return 'as fast as the sink takes';
+    case 'live':
+      return 'live: on the wall clock (catching up first)';
     case 'burst':
       return `${fmtCount(Number(p.burst))} events every ${fmtCount(Number(p.intervalMs))} ms`;
     default:
