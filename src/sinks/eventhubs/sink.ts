@@ -137,7 +137,7 @@ export class EventHubsSink implements Sink {
     this.inFlight++;
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
     try {
-      await p.client.sendBatch(batch, { abortSignal: AbortSignal.timeout(this.config.timeout_ms * 2) });
+      await p.client.sendBatch(batch);
       this.stats.batches++;
       this.stats.events += batch.count;
       this.stats.bytes += batch.sizeInBytes;
@@ -218,7 +218,17 @@ export class EventHubsSink implements Sink {
   async close(): Promise<void> {
     const all = [...this.producers.values()];
     this.producers.clear();
-    await Promise.all(all.map(async (p) => (await p.catch(() => null))?.client.close().catch(() => {})));
+    await Promise.all(
+      all.map(async (p) => {
+        const client = (await p.catch(() => null))?.client;
+        await client?.close().catch(() => {});
+        // @azure/event-hubs 6.0.4 keeps a sender's token-renewal timer when its link was lost before close (a
+        // detach or a dropped connection), which holds the process open for 45 minutes; stop what is reachable.
+        const senders = (client as unknown as { _sendersMap?: Map<string, { authLoop?: { stop(): void } }> })
+          ?._sendersMap;
+        for (const sender of senders?.values() ?? []) sender.authLoop?.stop();
+      }),
+    );
   }
 
   /** Reads the hub's properties (partition count) within the operation timeout. */
