@@ -59,7 +59,7 @@ export async function redeliver(store: DeadLetterStore, sink: Sink, opts: Redeli
         continue;
       }
       const attempts = e.attempts + 1;
-      const giveUp = !o || !o.retriable || attempts >= opts.maxAttempts;
+      const giveUp = !o?.retriable || attempts >= opts.maxAttempts;
       const next = giveUp
         ? null
         : now + Math.max(opts.baseMs, backoffDelay(attempts, { ...opts, random: () => jitter.next() }));

@@ -41,7 +41,12 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
   } catch (err) {
     throw new DatagenError('DB_FAILED', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
   }
-  const conn = await instance.connect();
+  const opened = instance;
+  return onConnection(path, opened, await opened.connect(), () => opened.closeSync());
+}
+
+/** A Database over one connection; `close` closes the connection, then runs `after`. */
+function onConnection(path: string, instance: DuckDBInstance, conn: DuckDBConnection, after?: () => void): Database {
   return {
     path,
     instance,
@@ -55,7 +60,7 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
     },
     close() {
       conn.closeSync();
-      instance.closeSync();
+      after?.();
     },
   };
 }
@@ -66,22 +71,7 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
  * @example const jobDb = await openConnection(db); try { await runHistory(config, jobDb, { days: 1 }); } finally { jobDb.close(); }
  */
 export async function openConnection(db: Database): Promise<Database> {
-  const conn = await db.instance.connect();
-  return {
-    path: db.path,
-    instance: db.instance,
-    conn,
-    async run(sql) {
-      await conn.run(sql);
-    },
-    async all<T>(sql: string) {
-      const reader = await conn.runAndReadAll(sql);
-      return reader.getRowObjectsJS() as T[];
-    },
-    close() {
-      conn.closeSync();
-    },
-  };
+  return onConnection(db.path, db.instance, await db.instance.connect());
 }
 
 /** Quotes an SQL string literal. */

@@ -4,10 +4,9 @@
 
 import { open, stat } from 'node:fs/promises';
 import { DatagenError } from '../../errors.js';
-import { Channel } from '../channel.js';
 import type { ConfiguredSource, SourceCheck, SourceContext } from '../factory.js';
 import { createMode } from '../modes/index.js';
-import type { IngestionMode } from '../modes/types.js';
+import { type IngestionMode, runMode } from '../modes/types.js';
 import { recordKey, toRecordEnvelope } from '../records.js';
 import type { SourceEvent, StatefulSource } from '../types.js';
 import type { FileParams } from './config.js';
@@ -181,10 +180,10 @@ export class FileSource implements StatefulSource, ConfiguredSource {
     this.header = null;
     this.log = [];
     let seq = after;
-    const out = new Channel<SourceEvent[]>(1);
-    this.mode.start(
+    yield* runMode(
+      this.mode,
       () => this.poll(),
-      async (lines) => {
+      (lines) => {
         const at = this.now();
         const events: SourceEvent[] = lines.map((l) => {
           seq++;
@@ -193,21 +192,11 @@ export class FileSource implements StatefulSource, ConfiguredSource {
           const id = this.params.key ? recordKey(l.record, this.params) : `${l.start}`;
           return { envelope: toRecordEnvelope(this.name, l.record, id, this.params, at), seq };
         });
-        if (events.length > 0) await out.put(events);
+        return events;
       },
+      signal,
       this.ctx.onError,
     );
-    const onAbort = () => {
-      void this.mode.stop().then(() => out.close());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      for await (const batch of out) yield batch;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      out.close();
-      await this.mode.stop();
-    }
   }
 
   stateAt(position: number): FileState {

@@ -1,10 +1,10 @@
 // The http source: polls a JSON API on its ingestion mode's schedule, follows its cursor, drops records it already
 // sent, and checkpoints the cursor with the keys of the current page so that a restart neither skips nor repeats.
 
-import { Channel, pause } from '../channel.js';
+import { pause } from '../channel.js';
 import type { ConfiguredSource, SourceCheck, SourceContext } from '../factory.js';
 import { createMode } from '../modes/index.js';
-import type { IngestionMode } from '../modes/types.js';
+import { type IngestionMode, runMode } from '../modes/types.js';
 import { DedupMemory, fieldOf, recordKey, toRecordEnvelope } from '../records.js';
 import { compileSelector, type Selector } from '../selector.js';
 import type { SourceEvent, StatefulSource } from '../types.js';
@@ -165,26 +165,13 @@ export class HttpSource implements StatefulSource, ConfiguredSource {
     for (const k of resume.keys) this.dedup.add(k);
     this.log = [];
     const seq = { n: after };
-    const out = new Channel<SourceEvent[]>(1);
-    this.mode.start(
+    yield* runMode(
+      this.mode,
       (s) => this.poll(s),
-      async (polled) => {
-        const events = this.toEvents(polled, seq);
-        if (events.length > 0) await out.put(events);
-      },
+      (polled) => this.toEvents(polled, seq),
+      signal,
       this.ctx.onError,
     );
-    const onAbort = () => {
-      void this.mode.stop().then(() => out.close());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      for await (const batch of out) yield batch;
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      out.close();
-      await this.mode.stop();
-    }
   }
 
   stateAt(position: number): HttpState {

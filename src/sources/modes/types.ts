@@ -2,6 +2,7 @@
 // is its own implementation (batch, real_time, continuous_streaming), none derived from another.
 
 import { z } from 'zod';
+import { Channel } from '../channel.js';
 import { cronProblem } from './cron.js';
 
 /** What one pull gave: records, and whether another page is there right now (follow it before waiting). */
@@ -114,4 +115,38 @@ export type IngestionConfig = z.output<typeof ingestionSchema>;
 /** Clock and timers, injectable for tests. */
 export interface ModeClock {
   now?: () => number;
+}
+
+/**
+ * Runs a mode until `signal` aborts and yields what `toEvents` makes of each delivery, one batch at a time
+ * (the mode waits while the consumer has not taken the last batch).
+ * @example yield* runMode(this.mode, (s) => this.poll(s), (got) => this.toEvents(got), signal, onError);
+ */
+export async function* runMode<T, E>(
+  mode: IngestionMode,
+  poll: Poll<T>,
+  toEvents: (delivered: T[]) => E[],
+  signal: AbortSignal,
+  onError?: (err: unknown) => void,
+): AsyncGenerator<E[]> {
+  const out = new Channel<E[]>(1);
+  mode.start(
+    poll,
+    async (delivered) => {
+      const events = toEvents(delivered);
+      if (events.length > 0) await out.put(events);
+    },
+    onError,
+  );
+  const onAbort = () => {
+    void mode.stop().then(() => out.close());
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const batch of out) yield batch;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    out.close();
+    await mode.stop();
+  }
 }
