@@ -57,3 +57,21 @@ test('partly filled batches go after lingering', () => {
   );
   assert.equal(b.nextDueIn(60), null);
 });
+
+test('a batch holding an urgent event is due at once, before lingering ones, whatever the linger', () => {
+  const b = new Batcher({ maxEvents: 100, maxBytes: 1 << 20, lingerMs: 10_000 });
+  const ev = (destination: string, seq: number, urgent = false) =>
+    ({ envelope: {} as never, json: '{}', destination, seq, ...(urgent ? { urgent } : {}) }) as OutEvent;
+  b.add(ev('main', 1), 0);
+  assert.equal(b.nextDueIn(1), 9_999);
+  assert.deepEqual(b.due(1), []);
+  b.add(ev('alerts', 2, true), 1);
+  assert.equal(b.nextDueIn(2), 0);
+  const due = b.due(2);
+  assert.deepEqual(
+    due.map((d) => d.destination),
+    ['alerts'],
+  );
+  assert.equal(b.nextDueIn(3), 9_997);
+  assert.equal(b.pending, 1);
+});

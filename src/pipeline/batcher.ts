@@ -14,6 +14,8 @@ interface Open {
   events: OutEvent[];
   bytes: number;
   since: number;
+  /** Holds an urgent (critical) event: due at once. */
+  urgent: boolean;
 }
 
 /**
@@ -35,20 +37,22 @@ export class Batcher {
       b = undefined;
     }
     if (!b) {
-      b = { events: [], bytes: 0, since: now };
+      b = { events: [], bytes: 0, since: now, urgent: false };
       this.open.set(e.destination, b);
     }
     b.events.push(e);
     b.bytes += size;
+    if (e.urgent) b.urgent = true;
     if (b.events.length >= this.opts.maxEvents || b.bytes >= this.opts.maxBytes) {
       out = out === NONE ? [this.close(e.destination, b)] : [...out, this.close(e.destination, b)];
     }
     return out;
   }
 
-  /** Batches that have lingered long enough (all of them with `all`). */
+  /** Batches that have lingered long enough (all of them with `all`), those holding urgent events first. */
   due(now: number, all = false): SinkBatch[] {
     const out: SinkBatch[] = [];
+    for (const [d, b] of this.open) if (b.urgent) out.push(this.close(d, b));
     for (const [d, b] of this.open) if (all || now - b.since >= this.opts.lingerMs) out.push(this.close(d, b));
     return out;
   }
@@ -57,7 +61,7 @@ export class Batcher {
   nextDueIn(now: number): number | null {
     let min: number | null = null;
     for (const b of this.open.values()) {
-      const left = Math.max(0, this.opts.lingerMs - (now - b.since));
+      const left = b.urgent ? 0 : Math.max(0, this.opts.lingerMs - (now - b.since));
       min = min === null ? left : Math.min(min, left);
     }
     return min;

@@ -7,11 +7,11 @@ import { DatagenError } from '../errors.js';
 import type { StreamEnvelope } from '../events/record-envelope.js';
 import type { EventType } from '../events/types.js';
 import type { OutEvent, SendOutcome, Sink, SinkBatch } from '../sinks/types.js';
-import type { Source } from '../sources/types.js';
+import type { Source, SourceEvent } from '../sources/types.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
-import { BoundedPriorityQueue, type OverflowPolicy, type Priority } from './queue.js';
+import { BoundedPriorityQueue, type OverflowPolicy, PRIORITIES, type Priority } from './queue.js';
 import { retry } from './retry.js';
 import type { Router } from './router.js';
 import { StreamStats } from './stats.js';
@@ -160,42 +160,79 @@ export class Pipeline {
   }
 
   private async runPump(): Promise<void> {
-    const { source, router, hooks } = this.opts;
-    const signal = this.abort.signal;
-    // Without content rules a type always goes to the same destination, so routing is a lookup per type.
-    const byType = router.byNameOnly ? new Map<string, string>() : null;
-    for await (const batch of source.batches(this.watermark.position, signal)) {
-      for (const ev of batch) {
-        if (this.pauseGate) await this.pauseGate.promise;
-        if (signal.aborted) return;
-        // Delivered in the transaction of an earlier run, above its position: not again.
-        if (this.skipHandled && this.watermark.has(ev.seq)) continue;
-        const wait = this.opts.pace?.();
-        if (wait) await wait;
-        const env = ev.envelope;
-        const type = env.event_type;
-        const from = ev.source ?? source.name;
-        // Without content rules the destination depends only on the source and the type: routed once per pair.
-        const key = byType ? `${from}\u0000${type}` : '';
-        let destination = byType?.get(key);
-        if (destination === undefined) {
-          destination = router.route({ type, source: from, data: env });
-          byType?.set(key, destination);
-        }
-        const out: OutEvent = { envelope: env, json: JSON.stringify(env), destination, seq: ev.seq, type, at: ev.at };
-        this.stats.generated(type);
-        hooks?.eventGenerated?.(env);
-        const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
-        if (!this.queue.tryPush(out, priority)) await this.queue.push(out, priority);
-        if (this.opts.maxEvents !== undefined && ++this.generatedCount >= this.opts.maxEvents) {
-          this.sourceDone = true;
-          void this.stop();
-          return;
-        }
+    const { source, router } = this.opts;
+    this.routes = router.byNameOnly ? new Map() : null;
+    const it = source.batches(this.watermark.position, this.abort.signal);
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done) break;
+        if (!(await this.pushBatch(next.value, it, true))) return;
       }
+    } finally {
+      await it.return(undefined);
     }
     this.sourceDone = true;
     void this.stop();
+  }
+
+  // Without content rules the destination depends only on the source and the type: routed once per pair.
+  private routes: Map<string, string> | null = null;
+
+  /**
+   * Routes and queues the events of a batch; false once the stream must stop. When the queue is full and the source
+   * has a batch of a higher lane waiting (a critical source beside a flood), that batch is queued first (`urgent`),
+   * so critical records wait behind neither the queue nor the rest of the flood's batch.
+   */
+  private async pushBatch(
+    batch: readonly SourceEvent[],
+    it: AsyncGenerator<SourceEvent[]>,
+    mayOvertake: boolean,
+  ): Promise<boolean> {
+    const { source, router, hooks } = this.opts;
+    const signal = this.abort.signal;
+    const routes = this.routes;
+    for (const ev of batch) {
+      if (this.pauseGate) await this.pauseGate.promise;
+      if (signal.aborted) return false;
+      // Delivered in the transaction of an earlier run, above its position: not again.
+      if (this.skipHandled && this.watermark.has(ev.seq)) continue;
+      const wait = this.opts.pace?.();
+      if (wait) await wait;
+      const env = ev.envelope;
+      const type = env.event_type;
+      const from = ev.source ?? source.name;
+      const key = routes ? `${from}\u0000${type}` : '';
+      let destination = routes?.get(key);
+      if (destination === undefined) {
+        destination = router.route({ type, source: from, data: env });
+        routes?.set(key, destination);
+      }
+      const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
+      const out: OutEvent = { envelope: env, json: JSON.stringify(env), destination, seq: ev.seq, type, at: ev.at };
+      if (priority === 'critical') out.urgent = true;
+      this.stats.generated(type);
+      hooks?.eventGenerated?.(env);
+      if (!this.queue.tryPush(out, priority)) {
+        if (mayOvertake && this.waitingAbove(priority)) {
+          const urgent = await it.next();
+          if (!urgent.done && !(await this.pushBatch(urgent.value, it, false))) return false;
+        }
+        await this.queue.push(out, priority);
+      }
+      if (this.opts.maxEvents !== undefined && ++this.generatedCount >= this.opts.maxEvents) {
+        this.sourceDone = true;
+        void this.stop();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when the source has a batch of a higher lane than `priority` waiting. */
+  private waitingAbove(priority: Priority): boolean {
+    const waiting = this.opts.source.waitingPriority?.();
+    return waiting !== undefined && PRIORITIES.indexOf(waiting) < PRIORITIES.indexOf(priority);
   }
 
   private async runSender(): Promise<void> {
@@ -211,7 +248,10 @@ export class Pipeline {
         if (full.length > 0) ready.push(...full);
       }
       const ending = this.stateValue === 'draining' || this.stateValue === 'stopped';
-      ready.push(...this.batcher.due(now, ending && this.queue.size === 0));
+      const due = this.batcher.due(now, ending && this.queue.size === 0);
+      // Batches holding critical events go before the full ones taken in the same round.
+      if (due.length > 0 && due[0].events.some((e) => e.urgent)) ready.unshift(...due);
+      else ready.push(...due);
       for (const b of ready) await this.send(b);
       if (
         items.length === 0 &&

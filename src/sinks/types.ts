@@ -14,6 +14,8 @@ export interface OutEvent {
   destination: string;
   /** Position in the stream (1, 2, ...); the checkpoint is the highest position below which all are handled. */
   seq: number;
+  /** From the critical lane: its batch goes out at once, ahead of the others, without lingering. */
+  urgent?: boolean;
   /** The envelope's event_type (the pipeline sets it, for its per-event bookkeeping). */
   type?: string;
   /** The envelope's ingest_timestamp as UTC ms, when known. */

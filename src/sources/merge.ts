@@ -59,8 +59,16 @@ export class MergedSource implements Source {
     return out;
   }
 
+  private current: MergeSlots | null = null;
+
+  waitingPriority(): Priority | undefined {
+    const lane = this.current?.waitingLane() ?? -1;
+    return lane < 0 ? undefined : PRIORITIES[lane];
+  }
+
   async *batches(_after: number, signal: AbortSignal): AsyncGenerator<SourceEvent[]> {
     const slots = new MergeSlots(this.members.map((m) => PRIORITIES.indexOf(m.priority ?? 'normal')));
+    this.current = slots;
     const loops = this.members.map(async (m, member) => {
       try {
         const resume = m.resume ?? { position: 0 };
@@ -95,6 +103,7 @@ export class MergedSource implements Source {
     } finally {
       signal.removeEventListener('abort', onAbort);
       slots.close();
+      if (this.current === slots) this.current = null;
       await Promise.all(loops);
     }
   }
@@ -180,6 +189,14 @@ class MergeSlots {
         this.waiter = r;
       });
     }
+  }
+
+  /** The highest lane with a batch waiting (-1: none). */
+  waitingLane(): number {
+    let best = -1;
+    for (let i = 0; i < this.slots.length; i++)
+      if (this.slots[i] && (best < 0 || this.lanes[i] < best)) best = this.lanes[i];
+    return best;
   }
 
   private pick(): number {

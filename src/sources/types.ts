@@ -24,6 +24,11 @@ export interface Source {
   batches(after: number, signal: AbortSignal): AsyncGenerator<SourceEvent[]>;
   /** A description of where the stream starts, for status and checkpoints (e.g. the simulated start time). */
   describe(): Record<string, unknown>;
+  /**
+   * The highest queue lane of a batch the source could hand on next, if any waits (a merge of sources): the
+   * pipeline takes that batch first when its push of a lower-lane event would wait for room.
+   */
+  waitingPriority?(): Priority | undefined;
 }
 
 /**

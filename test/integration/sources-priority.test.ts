@@ -63,9 +63,9 @@ test('a critical record overtakes a full queue of normal ones', async () => {
   const order = sink.delivered.map((e) => e.envelope.source);
   assert.equal(order.length, 5001);
   const at = order.indexOf('alarm');
-  // Ahead of it: the batch stalled in the sender, the rest of the flood batch the pipeline was pushing into the
-  // full queue, and the takes it needs to find room in that full queue (a few batches of 100); not the thousand
-  // normal records queued before it, nor the four thousand behind.
-  assert.ok(at <= 600, `the critical record was delivered at position ${at} of 5001`);
+  // Ahead of it: the batch already in the stalled sink, and what the sender took while the pipeline finished pushing
+  // the flood batch it was in the middle of (measured: 300, i.e. two more batches of 100); not the thousand normal
+  // records queued before it, nor the four thousand behind. Its own batch does not linger: it goes out at once.
+  assert.ok(at <= 350, `the critical record was delivered at position ${at} of 5001`);
   assert.equal(sink.delivered[at].destination, 'alerts');
 });
