@@ -103,7 +103,7 @@ test('bad bodies are 400 REQUEST_INVALID naming the field and what it accepts', 
     ['/api/generators/historical/start', { dayz: 3 }, /body\.dayz: unknown key; did you mean 'days'/],
     ['/api/generators/historical/start', { start: '2024/01/01' }, /body\.start: expected a date as YYYY-MM-DD/],
     ['/api/generators/master/start', { force: 'yes' }, /body\.force: expected boolean/],
-    ['/api/stream/start', { speed: 'fast' }, /body\.speed: expected a positive number .* or 'max'/],
+    ['/api/stream/start', { speed: 'fast' }, /body\.speed: expected a positive number .*'max', or 'live'/],
     ['/api/stream/start', { speed: 2, rate: 10 }, /body\.rate: choose one pacing: speed or rate/],
     ['/api/stream/start', { sink: 'pigeon' }, /body\.sink: must be one of "file"/],
     ['/api/stream/start', { max_events: -1 }, /body\.max_events: must be > 0/],
@@ -265,7 +265,7 @@ test('the connection test answers success for the file sink and a failure with i
   const duck = await req('POST', '/api/stream/test', { sink: 'duckdb' });
   assert.equal(duck.body.success, true, duck.text);
   // The test config points the Kafka sink at a port where nothing listens.
-  const kafka = await req('POST', '/api/stream/test', { sink: 'kafka', timeout_ms: 3000 });
+  const kafka = await req('POST', '/api/stream/test', { sink: 'kafka', timeout_ms: 8000 });
   assert.equal(kafka.status, 200);
   assert.equal(kafka.body.success, false, kafka.text);
   assert.equal(kafka.body.error_type, 'SINK_NOT_CONNECTED');

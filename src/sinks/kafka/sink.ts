@@ -313,7 +313,7 @@ export class KafkaSink implements Sink {
       await this.admin!.listTopics();
       return { ok: true, detail: `connected to ${this.connection.describe}` };
     } catch (err) {
-      return { ok: false, detail: this.failure(err).message };
+      return { ok: false, detail: this.failure(err).message, errorType: 'SINK_NOT_CONNECTED' };
     }
   }
 }
