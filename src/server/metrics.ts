@@ -116,18 +116,17 @@ export class ServerMetrics {
     this.m.batchSize.observe(n);
     this.m.latency.observe(latencyMs / 1000);
     if (n === 0) return;
-    let type = batch.events[0].envelope.event_type;
-    let run = 0;
+    // Counted per type first: one labelled increment per type and batch, not one per run of a type.
+    const byType = this.batchCounts;
+    byType.clear();
     for (const e of batch.events) {
-      if (e.envelope.event_type !== type) {
-        this.m.sent.inc({ event_type: type, destination: batch.destination }, run);
-        type = e.envelope.event_type;
-        run = 0;
-      }
-      run++;
+      const type = e.type ?? e.envelope.event_type;
+      byType.set(type, (byType.get(type) ?? 0) + 1);
     }
-    this.m.sent.inc({ event_type: type, destination: batch.destination }, run);
+    for (const [type, count] of byType) this.m.sent.inc({ event_type: type, destination: batch.destination }, count);
   }
+
+  private readonly batchCounts = new Map<string, number>();
 
   /** Follows a job's progress (history days, fractions). */
   observeJob(job: JobView): void {
