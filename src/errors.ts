@@ -71,3 +71,11 @@ export function isDatagenError(err: unknown, code?: ErrorCode): err is DatagenEr
 export function assertNever(value: never): never {
   throw new DatagenError('INTERNAL', `unhandled case: ${JSON.stringify(value)}`);
 }
+
+/** An error and every error inside it (AggregateError members, causes), outermost first. */
+export function* errorChain(err: unknown): Generator<Error> {
+  if (!(err instanceof Error)) return;
+  yield err;
+  if (err instanceof AggregateError) for (const e of err.errors) yield* errorChain(e);
+  if (err.cause) yield* errorChain(err.cause);
+}

@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { configSchema } from '../../config/schema.js';
 import { isDatagenError } from '../../errors.js';
+import { Rng } from '../../random.js';
 import { eventhubsSinkConfig } from './config.js';
 import { resolveCredentials } from './credentials.js';
 
-const fakeKey = () => `${Math.random().toString(36).slice(2)}=`;
+// Made-up keys, from the seeded generator: nothing secret, and the same on every run.
+const keys = Rng.of('credentials.test');
+const fakeKey = () => `${keys.u32().toString(36)}${keys.u32().toString(36)}${keys.u32().toString(36)}=`;
 const cs = (hub?: string) =>
   `Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=send;SharedAccessKey=${fakeKey()}${hub ? `;EntityPath=${hub}` : ''}`;
 const vault = { use_keyvault: true, keyvault_url: 'https://v.vault.azure.net/', keyvault_secret_name: 'eh' };

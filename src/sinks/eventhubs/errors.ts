@@ -1,7 +1,7 @@
 // Classifying Event Hubs client errors: fatal (the dead-letter store), or retriable with the pipeline's backoff.
 
 import { redactText } from '../../config/secret.js';
-import { DatagenError } from '../../errors.js';
+import { DatagenError, errorChain } from '../../errors.js';
 
 // Retrying cannot fix these: a refused key, a hub or namespace that does not exist, an event too large, bad input.
 // The client marks UnauthorizedError retryable (keys may be rotated); here it is fatal, and the dead-letter store
@@ -27,13 +27,6 @@ export interface Verdict {
   reason: string;
 }
 
-function* nested(err: unknown): Generator<Error> {
-  if (!(err instanceof Error)) return;
-  yield err;
-  if (err instanceof AggregateError) for (const e of err.errors) yield* nested(e);
-  if (err.cause) yield* nested(err.cause);
-}
-
 function typeOf(e: Error): string {
   const code = (e as { code?: unknown }).code;
   return typeof code === 'string' && /^[A-Z][A-Za-z]+$/.test(code) ? code : e.name;
@@ -45,7 +38,7 @@ function typeOf(e: Error): string {
  */
 export function classify(err: unknown): Verdict {
   let first: Verdict | undefined;
-  for (const e of nested(err)) {
+  for (const e of errorChain(err)) {
     if (e instanceof AggregateError) continue;
     const type = typeOf(e);
     const hint = FATAL.get(type);

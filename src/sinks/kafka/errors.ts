@@ -1,6 +1,7 @@
 // Classifying Kafka client errors: fatal (the dead-letter store), retriable, or retriable after a new producer.
 
 import { AuthenticationError, NetworkError, ProtocolError, TimeoutError, UserError } from '@platformatic/kafka';
+import { errorChain } from '../../errors.js';
 
 const FATAL = new Set([
   'MESSAGE_TOO_LARGE',
@@ -31,17 +32,10 @@ export interface Verdict {
   reason: string;
 }
 
-function* nested(err: unknown): Generator<Error> {
-  if (!(err instanceof Error)) return;
-  yield err;
-  if (err instanceof AggregateError) for (const e of err.errors) yield* nested(e);
-  if (err.cause) yield* nested(err.cause);
-}
-
 /** Walks the client's nested errors (MultipleErrors > ResponseError > ProtocolError) for the deciding one. */
 export function classify(err: unknown): Verdict {
   let retriable: Verdict | undefined;
-  for (const e of nested(err)) {
+  for (const e of errorChain(err)) {
     if (e instanceof ProtocolError) {
       const id = String(e.apiId);
       if (FATAL.has(id)) return { retriable: false, resetProducer: false, reason: id };
