@@ -32,6 +32,21 @@ import { type KafkaConnection, resolveConnection } from './connection.js';
 import { classify } from './errors.js';
 import { consumerLag } from './lag.js';
 
+/** An operation of the client that did not finish in time. */
+class DeadlineError extends Error {}
+
+/** Rejects with a DeadlineError when `p` has not settled within `ms`. */
+function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DeadlineError(`${what} did not finish within ${ms} ms; the producer is replaced`)),
+      ms,
+    );
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 const ACKS = { all: ProduceAcks.ALL, leader: ProduceAcks.LEADER, none: ProduceAcks.NO_RESPONSE } as const;
 type Message = MessageToProduce<Buffer, Buffer, string, string>;
 
@@ -99,9 +114,22 @@ export class KafkaSink implements Sink {
     return run;
   }
 
+  /**
+   * Replaces the producer (a transactional one fences the old: the broker aborts what it left open). A stuck
+   * producer may never finish closing: it is left behind after a few seconds.
+   */
   private async resetProducer(): Promise<void> {
-    await this.producer?.close().catch(() => {});
+    const old = this.producer;
     this.producer = this.newProducer();
+    if (old) await withDeadline(old.close(), 5000, 'closing the replaced producer').catch(() => {});
+  }
+
+  /**
+   * The longest a send (with the client's own retries) may take: requests time out on their own, but an operation
+   * of the client that loses its answer would otherwise wait forever and stall the stream.
+   */
+  private get operationDeadlineMs(): number {
+    return this.config.timeout_ms * (this.config.retries + 2);
   }
 
   private async ensureTopic(topic: string, configs?: { name: string; value: string }[]): Promise<void> {
@@ -135,6 +163,8 @@ export class KafkaSink implements Sink {
 
   private failure(err: unknown): DatagenError {
     if (err instanceof DatagenError) return err;
+    if (err instanceof DeadlineError)
+      return new DatagenError('SINK_SEND_FAILED', `kafka sink: ${err.message}`, { cause: err });
     const v = classify(err);
     return new DatagenError(
       v.retriable ? 'SINK_SEND_FAILED' : 'SINK_FATAL',
@@ -164,7 +194,7 @@ export class KafkaSink implements Sink {
     // A connection string scoped to one hub sends everything there.
     const topic = this.connection.topic ?? batch.destination;
     try {
-      await this.ensureTopic(topic);
+      await withDeadline(this.ensureTopic(topic), this.operationDeadlineMs, `creating topic ${topic}`);
     } catch (err) {
       const error = this.failure(err);
       return allOutcomes(batch, { ok: false, retriable: error.retriable, error });
@@ -172,11 +202,13 @@ export class KafkaSink implements Sink {
     const committed: number[] = [];
     const attempt = async (events: readonly OutEvent[]): Promise<SendOutcome[]> => {
       try {
-        if (this.transactional) await this.commitBatch(topic, events, batch, committed);
-        else await this.producer!.send({ messages: this.records(topic, events) });
+        const sent: Promise<unknown> = this.transactional
+          ? this.commitBatch(topic, events, batch, committed)
+          : this.producer!.send({ messages: this.records(topic, events) });
+        await withDeadline(sent, this.operationDeadlineMs, `sending ${events.length} events to ${topic}`);
         return events.map(() => ({ ok: true }));
       } catch (err) {
-        const v = classify(err);
+        const v = err instanceof DeadlineError ? { retriable: true, resetProducer: true, reason: '' } : classify(err);
         if (v.resetProducer || this.transactional) await this.resetProducer();
         // A batch with one event over the broker's limit fails alone; in a larger batch the pipeline's retries
         // cannot split it, so a too-large batch is resent one event at a time to find the culprit.
