@@ -75,3 +75,51 @@ test('a batch holding an urgent event is due at once, before lingering ones, wha
   assert.equal(b.nextDueIn(3), 9_997);
   assert.equal(b.pending, 1);
 });
+
+test('a sink may hold back the events of a batch that have not lingered their time; not when draining', () => {
+  const b = new Batcher({ maxEvents: 2, maxBytes: 1000, lingerMs: 100 });
+  b.add(ev(1), 0);
+  const [full] = b.add(ev(2), 10);
+  assert.equal(full.holdSince, -90);
+  assert.equal(full.openedAt, 0);
+  assert.deepEqual(
+    full.events.map((e) => e.batchedAt),
+    [0, 10],
+  );
+  b.add(ev(3), 20);
+  const [late] = b.add(ev(4), 150);
+  assert.equal(late.holdSince, 50, 'event 3 (batched at 20) has lingered its time; event 4 has not');
+  b.add({ ...ev(5), urgent: true }, 200);
+  const [urgent] = b.due(200);
+  assert.equal(urgent.holdSince, 100);
+  b.add(ev(7), 300);
+  const [draining] = b.due(301, true);
+  assert.equal(draining.holdSince, undefined);
+});
+
+test('held events go back in front, keep the time they were batched and do not count towards full', () => {
+  const b = new Batcher({ maxEvents: 2, maxBytes: 1000, lingerMs: 100 });
+  b.add(ev(3), 50);
+  b.restore('a', [
+    { ...ev(1), batchedAt: 10 },
+    { ...ev(2), batchedAt: 20 },
+  ]);
+  assert.equal(b.pending, 3);
+  assert.equal(b.nextDueIn(50), 60, 'due 100 ms after the oldest held event was batched');
+  const [full] = b.add(ev(4), 60);
+  assert.deepEqual(
+    full.events.map((e) => e.seq),
+    [1, 2, 3, 4],
+  );
+  assert.deepEqual(
+    full.events.map((e) => e.batchedAt),
+    [10, 20, 50, 60],
+  );
+  assert.equal(full.openedAt, 10);
+  b.restore('a', [full.events[3]]);
+  assert.deepEqual(b.due(159), []);
+  assert.deepEqual(
+    b.due(160).map((x) => x.events.map((e) => e.seq)),
+    [[4]],
+  );
+});

@@ -14,6 +14,9 @@ interface Open {
   events: OutEvent[];
   bytes: number;
   since: number;
+  /** Events (and their bytes) a sink held back from the last batch, in front: they do not count towards full. */
+  held: number;
+  heldBytes: number;
   /** Holds an urgent (critical) event: due at once. */
   urgent: boolean;
 }
@@ -32,28 +35,62 @@ export class Batcher {
     let b = this.open.get(e.destination);
     const size = e.json.length;
     // An event that would overflow the bytes limit closes the current batch first.
-    if (b && b.events.length > 0 && b.bytes + size > this.opts.maxBytes) {
-      out = [this.close(e.destination, b)];
+    if (b && b.events.length > b.held && b.bytes - b.heldBytes + size > this.opts.maxBytes) {
+      out = [this.close(e.destination, b, now)];
       b = undefined;
     }
     if (!b) {
-      b = { events: [], bytes: 0, since: now, urgent: false };
+      b = { events: [], bytes: 0, since: now, held: 0, heldBytes: 0, urgent: false };
       this.open.set(e.destination, b);
     }
+    e.batchedAt ??= now;
     b.events.push(e);
     b.bytes += size;
     if (e.urgent) b.urgent = true;
-    if (b.events.length >= this.opts.maxEvents || b.bytes >= this.opts.maxBytes) {
-      out = out === NONE ? [this.close(e.destination, b)] : [...out, this.close(e.destination, b)];
+    if (b.events.length - b.held >= this.opts.maxEvents || b.bytes - b.heldBytes >= this.opts.maxBytes) {
+      const full = this.close(e.destination, b, now);
+      out = out === NONE ? [full] : [...out, full];
     }
     return out;
+  }
+
+  /**
+   * Puts back, in front of the destination's open batch, events a sink held back; they keep the time they were
+   * first batched, so the batch is due when the oldest of them has lingered its time.
+   */
+  restore(destination: string, events: readonly OutEvent[]): void {
+    if (events.length === 0) return;
+    let bytes = 0;
+    let openedAt = Number.POSITIVE_INFINITY;
+    for (const e of events) {
+      bytes += e.json.length;
+      openedAt = Math.min(openedAt, e.batchedAt ?? 0);
+    }
+    const b = this.open.get(destination);
+    if (!b) {
+      this.open.set(destination, {
+        events: [...events],
+        bytes,
+        since: openedAt,
+        held: events.length,
+        heldBytes: bytes,
+        urgent: false,
+      });
+      return;
+    }
+    b.events = [...events, ...b.events];
+    b.bytes += bytes;
+    b.held += events.length;
+    b.heldBytes += bytes;
+    b.since = Math.min(b.since, openedAt);
   }
 
   /** Batches that have lingered long enough (all of them with `all`), those holding urgent events first. */
   due(now: number, all = false): SinkBatch[] {
     const out: SinkBatch[] = [];
-    for (const [d, b] of this.open) if (b.urgent) out.push(this.close(d, b));
-    for (const [d, b] of this.open) if (all || now - b.since >= this.opts.lingerMs) out.push(this.close(d, b));
+    for (const [d, b] of this.open) if (b.urgent) out.push(this.close(d, b, now, !all));
+    for (const [d, b] of this.open)
+      if (all || now - b.since >= this.opts.lingerMs) out.push(this.close(d, b, now, !all));
     return out;
   }
 
@@ -73,8 +110,18 @@ export class Batcher {
     return n;
   }
 
-  private close(destination: string, b: Open): SinkBatch {
+  /**
+   * Closes a batch. A sink may hold back events that have not lingered their time yet (not when draining); so a
+   * batch closed for lingering still sends its old events and may keep the young ones.
+   */
+  private close(destination: string, b: Open, now: number, mayHold = true): SinkBatch {
     this.open.delete(destination);
-    return { destination, events: b.events, bytes: b.bytes };
+    return {
+      destination,
+      events: b.events,
+      bytes: b.bytes,
+      openedAt: b.since,
+      ...(mayHold ? { holdSince: now - this.opts.lingerMs } : {}),
+    };
   }
 }

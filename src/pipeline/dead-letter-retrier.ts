@@ -1,6 +1,7 @@
 // Sends dead letters again: on a schedule while a stream runs (entries whose retry time has come), or at once for
 // `dlq replay`. Delivered entries are marked so; failed ones get a later retry time, or are given up.
 
+import { DatagenError } from '../errors.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { Rng } from '../random.js';
 import type { OutEvent, Sink } from '../sinks/types.js';
@@ -25,6 +26,12 @@ export interface RedeliverResult {
 }
 
 const jitter = Rng.of('dead-letter-jitter', Date.now());
+
+const heldBack = {
+  ok: false,
+  retriable: true,
+  error: new DatagenError('SINK_SEND_FAILED', 'the sink held back an event of a batch it had to send whole'),
+} as const;
 
 /**
  * @example await redeliver(store, sink, { maxAttempts: 10, baseMs: 1000, maxMs: 60_000, multiplier: 2 });
@@ -53,7 +60,9 @@ export async function redeliver(store: DeadLetterStore, sink: Sink, opts: Redeli
     }
     const delivered: number[] = [];
     for (const [i, e] of list.entries()) {
-      const o = outcomes[i];
+      // Sent whole (no mayHold): an event held back anyway counts as a passing failure.
+      const sent = outcomes[i];
+      const o = sent?.held ? heldBack : sent;
       if (o?.ok) {
         delivered.push(e.id);
         continue;
@@ -63,8 +72,8 @@ export async function redeliver(store: DeadLetterStore, sink: Sink, opts: Redeli
       const next = giveUp
         ? null
         : now + Math.max(opts.baseMs, backoffDelay(attempts, { ...opts, random: () => jitter.next() }));
-      const message = o && !o.ok ? o.error.message : 'no outcome';
-      const code = o && !o.ok ? o.error.code : 'SINK_SEND_FAILED';
+      const message = o ? o.error.message : 'no outcome';
+      const code = o ? o.error.code : 'SINK_SEND_FAILED';
       await store.markFailed(e.id, message, code, now, next);
       if (giveUp) result.gaveUp++;
       else result.failed++;

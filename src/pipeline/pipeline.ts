@@ -252,7 +252,7 @@ export class Pipeline {
       // Batches holding critical events go before the full ones taken in the same round.
       if (due.length > 0 && due[0].events.some((e) => e.urgent)) ready.unshift(...due);
       else ready.push(...due);
-      for (const b of ready) await this.send(b);
+      await this.sendAll(ready, now);
       if (
         items.length === 0 &&
         this.queue.size === 0 &&
@@ -261,6 +261,26 @@ export class Pipeline {
       )
         return;
     }
+  }
+
+  /**
+   * Sends the batches in order. Events a sink holds back go in front of the next batch of their destination: of
+   * this round if there is one (so that no later event overtakes them), else back in the batcher.
+   */
+  private async sendAll(ready: readonly SinkBatch[], now: number): Promise<void> {
+    if (ready.length === 0) return;
+    const carried = new Map<string, OutEvent[]>();
+    for (const b of ready) {
+      const c = carried.get(b.destination);
+      let batch = b;
+      if (c) {
+        carried.delete(b.destination);
+        batch = { ...b, events: [...c, ...b.events], openedAt: Math.min(c[0].batchedAt ?? 0, b.openedAt ?? now) };
+      }
+      const held = await this.send(batch);
+      if (held.length > 0) carried.set(b.destination, held);
+    }
+    for (const [d, c] of carried) this.batcher.restore(d, c);
   }
 
   /**
@@ -305,8 +325,10 @@ export class Pipeline {
     for (const e of events) this.handled(e);
   }
 
-  private async send(batch: SinkBatch): Promise<void> {
+  /** Sends a batch with retries; returns the events the sink held back (see SinkBatch.holdSince). */
+  private async send(batch: SinkBatch): Promise<OutEvent[]> {
     let remaining = batch.events;
+    const heldBack: OutEvent[] = [];
     let attempts = 0;
     try {
       await retry(
@@ -320,6 +342,8 @@ export class Pipeline {
               ...batch,
               events: remaining,
               bytes: remaining.reduce((s, e) => s + e.json.length, 0),
+              // A retry is sent whole.
+              holdSince: attempts === 1 ? batch.holdSince : undefined,
               ...(this.opts.exactlyOnce ? { positionAfter: (seqs) => this.watermark.peek(seqs) } : {}),
             });
           } catch (err) {
@@ -347,6 +371,8 @@ export class Pipeline {
               this.stats.sent(typeOf(e), e.destination, acked);
               this.stats.endToEnd.record(acked - (e.at ?? Date.parse(e.envelope.ingest_timestamp)));
               this.handled(e);
+            } else if (o.held) {
+              heldBack.push(e);
             } else {
               this.stats.failed(typeOf(e));
               lastError = o.error;
@@ -377,7 +403,7 @@ export class Pipeline {
         },
       );
     } catch (err) {
-      if (remaining.length === 0) return;
+      if (remaining.length === 0) return heldBack;
       const cause = err instanceof DatagenError && err.cause instanceof DatagenError ? err.cause : err;
       const error =
         cause instanceof DatagenError
@@ -385,6 +411,7 @@ export class Pipeline {
           : new DatagenError('SINK_SEND_FAILED', `${this.opts.sink.kind} sink: ${String(cause)}`, { cause });
       await this.deadLetter(remaining, error, attempts);
     }
+    return heldBack;
   }
 
   async saveCheckpoint(): Promise<void> {

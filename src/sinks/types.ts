@@ -20,6 +20,8 @@ export interface OutEvent {
   type?: string;
   /** The envelope's ingest_timestamp as UTC ms, when known. */
   at?: number;
+  /** When the batcher first took the event (ms); kept when a sink holds it back. */
+  batchedAt?: number;
 }
 
 export interface SinkBatch {
@@ -32,6 +34,16 @@ export interface SinkBatch {
    * too. A transactional sink commits it together with the events.
    */
   positionAfter?: (seqs: readonly number[]) => StreamPosition;
+  /**
+   * Present when the sink may hold events back instead of sending them in a partly filled unit of its own (an Event
+   * Hubs batch of a partition), answering `{ held: true }`: those batched at or after this instant (ms), not
+   * urgent, with no urgent event after them in their unit. The pipeline puts held events back in front of the next
+   * batch of the destination, which they do not count towards. Without it (draining, a retry, a dead-letter
+   * retry) the batch is sent whole.
+   */
+  holdSince?: number;
+  /** When the oldest event of the batch was batched (ms). */
+  openedAt?: number;
 }
 
 /** Where a stream stands: every event up to `position` is handled, and so is each position in `ahead`. */
@@ -40,8 +52,16 @@ export interface StreamPosition {
   ahead: number[];
 }
 
-/** The result for one event of a batch. Fatal failures go to the dead-letter store at once. */
-export type SendOutcome = { ok: true } | { ok: false; retriable: boolean; error: DatagenError };
+/** A sent event, a failed one (fatal failures go to the dead-letter store at once) or one held back (`holdSince`). */
+export type SendOutcome =
+  | { ok: true; held?: undefined }
+  | { ok: false; held?: undefined; retriable: boolean; error: DatagenError }
+  | { ok: false; held: true };
+
+/** May a sink hold back this event of a batch (see SinkBatch.holdSince)? Urgent events are never held. */
+export function mayHold(batch: SinkBatch, e: OutEvent): boolean {
+  return batch.holdSince !== undefined && !e.urgent && (e.batchedAt ?? 0) >= batch.holdSince;
+}
 
 export interface SinkHealth {
   ok: boolean;

@@ -1,7 +1,7 @@
 // A sink for tests that fails, slows down or stalls on command, and records what it delivered.
 
 import { DatagenError } from '../../src/errors.js';
-import type { OutEvent, SendOutcome, Sink, SinkBatch } from '../../src/sinks/types.js';
+import { mayHold, type OutEvent, type SendOutcome, type Sink, type SinkBatch } from '../../src/sinks/types.js';
 
 export class FaultSink implements Sink {
   readonly kind = 'fault';
@@ -14,6 +14,14 @@ export class FaultSink implements Sink {
   /** Events failing for good (not retriable). */
   fatalWhen: (e: OutEvent) => boolean = () => false;
   delayMs = 0;
+  /**
+   * Events of these partition keys are held back (answered `held`) when the batch allows it for all of the key's
+   * events (SinkBatch.holdSince), as the Event Hubs sink holds a partition's last batch.
+   */
+  holdKeys: (key: string) => boolean = () => false;
+  /** Events answered `held`, and the largest batch seen. */
+  heldCount = 0;
+  maxBatch = 0;
   private stall: { promise: Promise<void>; release: () => void } | null = null;
   closed = false;
 
@@ -40,7 +48,17 @@ export class FaultSink implements Sink {
       return batch.events.map(() => ({ ok: false, retriable: true, error }));
     }
     this.calls.push({ at, size: batch.events.length, ok: true });
-    return batch.events.map((e) => {
+    this.maxBatch = Math.max(this.maxBatch, batch.events.length);
+    const keep = new Map<string, boolean>();
+    for (const e of batch.events) {
+      const k = e.envelope.partition_key;
+      keep.set(k, (keep.get(k) ?? this.holdKeys(k)) && mayHold(batch, e));
+    }
+    return batch.events.map((e): SendOutcome => {
+      if (keep.get(e.envelope.partition_key)) {
+        this.heldCount++;
+        return { ok: false, held: true };
+      }
       if (this.fatalWhen(e))
         return {
           ok: false,

@@ -11,10 +11,11 @@ import type { StreamEnvelope } from '../../src/events/record-envelope.js';
 import { EVENT_TYPES } from '../../src/events/types.js';
 import { generateMaster } from '../../src/jobs/master.js';
 import { openStream } from '../../src/jobs/stream.js';
+import { fnv1a, partitionFor } from '../../src/sinks/eventhubs/sink.js';
 import { openDatabase } from '../../src/store/database.js';
 import { DeadLetterStore } from '../../src/store/dead-letters.js';
 import { runCli } from '../helpers/cli.js';
-import { EventHubsDouble } from '../helpers/eventhubs-double.js';
+import { EventHubsDouble, type ReceivedBatch, type ReceivedEvent } from '../helpers/eventhubs-double.js';
 
 // Azure Event Hubs cannot run here: these tests talk to a protocol double of it (test/helpers/eventhubs-double.ts).
 
@@ -54,33 +55,37 @@ async function double(t: { after: (fn: () => Promise<void>) => void }, opts = {}
   return eh;
 }
 
-test('every event reaches the hub once with its partition key, properties and content type, in batches within the limit', {
-  timeout: 120_000,
-}, async (t) => {
-  const eh = await double(t, { maxMessageSize: 64 * 1024 });
-  const cfg = config(eh);
+/** Streams `count` events to a double with 64 KB batches; checks what arrived against what was generated. */
+async function streamAndCheck(
+  t: { after: (fn: () => Promise<void>) => void },
+  routing: 'hash' | 'key',
+  count: number,
+  where: (e: ReceivedEvent, body: EventEnvelope, eh: EventHubsDouble) => void,
+) {
+  const limit = 64 * 1024;
+  const eh = await double(t, { maxMessageSize: limit });
+  const cfg = config(eh, { sink: { partition_routing: routing } });
   const db = await world(cfg);
-  t.after(() => db.close());
+  t.after(async () => db.close());
   const generated: StreamEnvelope[] = [];
   const s = await openStream(cfg, db, {
     pacing: { mode: 'max' },
-    maxEvents: 6000,
+    maxEvents: count,
     hooks: { eventGenerated: (e) => generated.push(e) },
   });
   await s.pipeline.start();
   await s.pipeline.finished;
   s.dispose();
-  assert.equal(s.pipeline.snapshot().events_sent, 6000);
+  assert.equal(s.pipeline.snapshot().events_sent, count);
   const got = eh.events();
-  assert.equal(got.length, 6000);
+  assert.equal(got.length, count);
   const byId = new Map(generated.map((e) => [e.event_id, e]));
-  assert.equal(new Set(got.map((e) => JSON.parse(e.body).event_id)).size, 6000);
+  assert.equal(new Set(got.map((e) => JSON.parse(e.body).event_id)).size, count);
   for (const e of got) {
     const body = JSON.parse(e.body) as EventEnvelope;
     assert.deepEqual(body, JSON.parse(JSON.stringify(byId.get(body.event_id))));
     assert.equal(e.contentType, 'application/json');
-    assert.equal(e.partitionKey, body.partition_key);
-    assert.equal(e.address, eh.hub);
+    where(e, body, eh);
     assert.deepEqual(e.properties, {
       event_type: body.event_type,
       schema_version: body.schema_version,
@@ -89,8 +94,8 @@ test('every event reaches the hub once with its partition key, properties and co
     });
   }
   for (const b of eh.batches) {
-    assert.ok(b.bytes <= 64 * 1024, `a batch of ${b.bytes} bytes exceeds the 64 KB limit`);
-    assert.ok(b.events.every((e) => e.partitionKey === b.partitionKey));
+    assert.ok(b.bytes <= limit, `a batch of ${b.bytes} bytes exceeds the 64 KB limit`);
+    assert.ok(b.events.every((e) => e.partitionKey === b.partitionKey && e.address === b.address));
   }
   // Each partition key's events arrive in the order they were generated.
   const order = (list: { key: string; id: string }[]) => {
@@ -99,9 +104,48 @@ test('every event reaches the hub once with its partition key, properties and co
     return m;
   };
   assert.deepEqual(
-    order(got.map((e) => ({ key: e.partitionKey!, id: JSON.parse(e.body).event_id }))),
+    order(got.map((e) => JSON.parse(e.body) as EventEnvelope).map((e) => ({ key: e.partition_key, id: e.event_id }))),
     order(generated.map((e) => ({ key: e.partition_key, id: e.event_id }))),
   );
+  return { eh, limit };
+}
+
+test('hash routing (default): each store on one partition, in order, in batches filled up to the limit', {
+  timeout: 120_000,
+}, async (t) => {
+  const { eh, limit } = await streamAndCheck(t, 'hash', 12_000, (e, body, double) => {
+    assert.equal(e.partitionKey, undefined);
+    assert.equal(e.address, `${double.hub}/Partitions/${partitionFor(body.partition_key, double.partitionIds)}`);
+  });
+  // Stores spread over the partitions, and batches left full: the sink held back partly filled batches while more
+  // events came. A batch may still leave part full when no event came for batch_timeout_ms (a slow day change on a
+  // loaded machine), and the last of each partition does at the end.
+  const byPartition = new Map<string, ReceivedBatch[]>();
+  for (const b of eh.batches) byPartition.set(b.address, [...(byPartition.get(b.address) ?? []), b]);
+  assert.equal(byPartition.size, eh.partitionIds.length);
+  const middle = [...byPartition.values()].flatMap((list) => list.slice(0, -1));
+  const fill = middle.reduce((s, b) => s + b.bytes, 0) / (middle.length * limit);
+  t.diagnostic(`${eh.batches.length} batches; fill ratio but the last of each partition ${(100 * fill).toFixed(1)}%`);
+  assert.ok(fill > 0.9, `batches ${(100 * fill).toFixed(1)}% full`);
+});
+
+test('key routing: Event Hubs hashes each event partition key; a batch holds one key', {
+  timeout: 120_000,
+}, async (t) => {
+  await streamAndCheck(t, 'key', 6000, (e, body, double) => {
+    assert.equal(e.partitionKey, body.partition_key);
+    assert.equal(e.address, double.hub);
+  });
+});
+
+test('the partition of a key is stable: FNV-1a modulo the partition count', () => {
+  assert.equal(fnv1a(''), 0x811c9dc5);
+  assert.equal(fnv1a('a'), 0xe40c292c);
+  assert.equal(fnv1a('foobar'), 0xbf9cf968);
+  const ids = ['0', '1', '2', '3'];
+  assert.equal(partitionFor('store_1', ids), ids[fnv1a('store_1') % 4]);
+  const spread = new Set(Array.from({ length: 40 }, (_, i) => partitionFor(`store_${i + 1}`, ids)));
+  assert.equal(spread.size, 4);
 });
 
 test('an event larger than a batch may be goes to the dead-letter store; the others arrive', {

@@ -13,12 +13,20 @@ export const eventhubsSinkConfig = z
       .describe(
         'Namespace host for Microsoft Entra ID sign-in (DefaultAzureCredential, no secret), e.g. my-namespace.servicebus.windows.net; used when no connection string or Key Vault is set.',
       ),
+    partition_routing: z
+      .enum(['hash', 'key'])
+      .default('hash')
+      .describe(
+        "How events reach partitions. 'hash' (default): the sink maps each partition_key to a partition with a stable hash (FNV-1a, modulo the partition count), so a store's events stay in order on one partition and a batch carries many stores, filled up to the limit; the key stays in the body. 'key': Event Hubs hashes the key itself (it is on each event for consumers), and a batch holds one key's events, so batches stay small when there are many stores.",
+      ),
     partition_id: z
       .string()
       .regex(/^\d+$/, 'a partition id such as 0')
       .nullable()
       .default(null)
-      .describe('Send every event to this partition; null (default) routes by each event partition_key.'),
+      .describe(
+        'Send every event to this partition; null (default) routes by each event partition_key (partition_routing).',
+      ),
     max_batch_bytes: z
       .number()
       .int()

@@ -1,12 +1,16 @@
-// The Event Hubs sink: an EventHubProducerClient per hub; each pipeline batch is split by partition key (Event
-// Hubs routes a whole batch by one key) and packed with createBatch up to the size limit, so no send is refused
-// for size. Every event carries event_type, schema_version, event_id and Table=<event_type> (Fabric Eventstream
-// routes on it) and content type application/json.
+// The Event Hubs sink: an EventHubProducerClient per hub. Events reach partitions by a stable hash of their
+// partition_key (default: a partition's batch carries many stores), by the key itself (Event Hubs hashes it; a batch
+// holds one key) or to one fixed partition; each batch is packed with createBatch up to the size limit, so no send is
+// refused for size. When the pipeline allows it (SinkBatch.holdSince), the partly filled last batch of a partition is
+// held back, kept open, and filled further with the next events, so batches leave full at high rates. Every event
+// carries event_type, schema_version, event_id and Table=<event_type> (Fabric Eventstream routes on it) and content
+// type application/json.
 
 import type { EventData, EventDataBatch, EventHubProducerClient } from '@azure/event-hubs';
 import { DatagenError } from '../../errors.js';
 import {
   allOutcomes,
+  mayHold,
   type OutEvent,
   type SendOutcome,
   type Sink,
@@ -23,7 +27,34 @@ interface Producer {
   client: EventHubProducerClient;
   /** Largest batch: the smaller of max_batch_bytes and the link's own limit, once known. */
   limit?: number;
+  /** The hub's partition ids, once read (hash routing). */
+  partitionIds?: Promise<string[]>;
 }
+
+type Target = { partitionKey: string } | { partitionId: string };
+
+/** A batch held back open, with the stream positions of the events already in it. */
+interface OpenBatch {
+  batch: EventDataBatch;
+  seqs: number[];
+}
+
+/** FNV-1a (32 bits) of a string's UTF-16 code units: stable across runs and machines. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** The partition a key goes to under hash routing. */
+export function partitionFor(key: string, partitionIds: readonly string[]): string {
+  return partitionIds[fnv1a(key) % partitionIds.length];
+}
+
+const MEMO_LIMIT = 100_000;
 
 /** Counters of what the sink sent, for benchmarks and tests. */
 export interface EventHubsSinkStats {
@@ -35,6 +66,8 @@ export interface EventHubsSinkStats {
   capacity: number;
   /** Most batches in flight at once. */
   maxInFlight: number;
+  /** Most batches in flight at once to one partition (or key). */
+  maxInFlightPerPartition: number;
 }
 
 export interface EventHubsSinkOptions {
@@ -47,11 +80,23 @@ export interface EventHubsSinkOptions {
  */
 export class EventHubsSink implements Sink {
   readonly kind = 'eventhubs';
-  readonly stats: EventHubsSinkStats = { batches: 0, events: 0, bytes: 0, capacity: 0, maxInFlight: 0 };
+  readonly stats: EventHubsSinkStats = {
+    batches: 0,
+    events: 0,
+    bytes: 0,
+    capacity: 0,
+    maxInFlight: 0,
+    maxInFlightPerPartition: 0,
+  };
   private credentials?: EventHubsCredentials;
   private entityPath?: string;
   private readonly producers = new Map<string, Promise<Producer>>();
   private inFlight = 0;
+  private readonly inFlightByTarget = new Map<string, number>();
+  /** Batches held back open, by hub and partition. */
+  private readonly held = new Map<string, OpenBatch>();
+  /** partition_key -> partition id, per hub (hash routing). */
+  private readonly routes = new Map<string, string>();
 
   constructor(
     private readonly config: EventHubsSinkConfig,
@@ -63,9 +108,10 @@ export class EventHubsSink implements Sink {
     const creds = await resolveCredentials(this.opts.config, this.config, this.opts.readSecret);
     this.credentials = creds;
     if (creds.source !== 'entra_id') this.entityPath = parseConnectionString(creds.connectionString, '').entityPath;
-    const { client } = await this.producer(creds.hub);
+    const p = await this.producer(creds.hub);
     try {
-      await client.getEventHubProperties({ abortSignal: AbortSignal.timeout(this.config.timeout_ms) });
+      const props = await p.client.getEventHubProperties({ abortSignal: AbortSignal.timeout(this.config.timeout_ms) });
+      p.partitionIds = Promise.resolve(props.partitionIds);
     } catch (err) {
       // A passing failure (network, busy) is left to the pipeline's retries; a refusal stops the stream now.
       if (!classify(err).retriable) {
@@ -109,7 +155,7 @@ export class EventHubsSink implements Sink {
     return p;
   }
 
-  private async newBatch(p: Producer, key: { partitionKey?: string; partitionId?: string }): Promise<EventDataBatch> {
+  private async newBatch(p: Producer, key: Target): Promise<EventDataBatch> {
     if (p.limit === undefined) {
       const probe = await p.client.createBatch(key);
       p.limit = Math.min(probe.maxSizeInBytes, this.config.max_batch_bytes);
@@ -133,9 +179,12 @@ export class EventHubsSink implements Sink {
     };
   }
 
-  private async flush(p: Producer, batch: EventDataBatch): Promise<void> {
+  private async flush(p: Producer, target: string, batch: EventDataBatch): Promise<void> {
     this.inFlight++;
+    const onTarget = (this.inFlightByTarget.get(target) ?? 0) + 1;
+    this.inFlightByTarget.set(target, onTarget);
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
+    this.stats.maxInFlightPerPartition = Math.max(this.stats.maxInFlightPerPartition, onTarget);
     try {
       await p.client.sendBatch(batch);
       this.stats.batches++;
@@ -144,32 +193,67 @@ export class EventHubsSink implements Sink {
       this.stats.capacity += batch.maxSizeInBytes;
     } finally {
       this.inFlight--;
+      this.inFlightByTarget.set(target, onTarget - 1);
     }
   }
 
-  /** Sends the events of one partition key in order; after a failure the rest of the key fails too (order). */
-  private async sendKey(p: Producer, events: readonly OutEvent[], at: number[], out: SendOutcome[]): Promise<void> {
-    const key =
-      this.config.partition_id === null
-        ? { partitionKey: events[at[0]].envelope.partition_key }
-        : { partitionId: this.config.partition_id };
+  /** Where an event goes, and the name its batches are kept under (one send at a time each). */
+  private route(key: string, partitionIds: readonly string[] | null): { name: string; target: Target } {
+    if (this.config.partition_id !== null)
+      return { name: `p${this.config.partition_id}`, target: { partitionId: this.config.partition_id } };
+    if (!partitionIds) return { name: `k${key}`, target: { partitionKey: key } };
+    let id = this.routes.get(key);
+    if (id === undefined) {
+      if (this.routes.size >= MEMO_LIMIT) this.routes.clear();
+      id = partitionFor(key, partitionIds);
+      this.routes.set(key, id);
+    }
+    return { name: `p${id}`, target: { partitionId: id } };
+  }
+
+  /**
+   * Sends the events of one partition (or key) in order, into the batch held back for it when the events it holds
+   * come first again; after a failure the rest fails too (order). The partly filled last batch is held back open
+   * instead of sent when the pipeline allows it for all its events (young enough, none urgent).
+   */
+  private async sendGroup(
+    p: Producer,
+    hub: string,
+    group: { name: string; target: Target; at: number[] },
+    batch: SinkBatch,
+    out: SendOutcome[],
+  ): Promise<void> {
+    const events = batch.events;
+    const { name, target, at } = group;
+    const heldKey = `${hub}\u0000${name}`;
+    const open = this.held.get(heldKey);
+    this.held.delete(heldKey);
     try {
-      let batch = await this.newBatch(p, key);
-      let held: number[] = [];
-      for (const idx of at) {
+      let unit: EventDataBatch;
+      let inBatch: number[] = [];
+      let from = 0;
+      if (open && open.seqs.length <= at.length && open.seqs.every((seq, i) => events[at[i]].seq === seq)) {
+        unit = open.batch;
+        inBatch = at.slice(0, open.seqs.length);
+        from = open.seqs.length;
+      } else {
+        unit = await this.newBatch(p, target);
+      }
+      for (let i = from; i < at.length; i++) {
+        const idx = at[i];
         const e = events[idx];
         const data = this.eventData(e);
-        if (batch.tryAdd(data)) {
-          held.push(idx);
+        if (unit.tryAdd(data)) {
+          inBatch.push(idx);
           continue;
         }
-        if (held.length > 0) {
-          await this.flush(p, batch);
-          for (const h of held) out[h] = { ok: true };
-          held = [];
-          batch = await this.newBatch(p, key);
-          if (batch.tryAdd(data)) {
-            held.push(idx);
+        if (inBatch.length > 0) {
+          await this.flush(p, name, unit);
+          for (const h of inBatch) out[h] = { ok: true };
+          inBatch = [];
+          unit = await this.newBatch(p, target);
+          if (unit.tryAdd(data)) {
+            inBatch.push(idx);
             continue;
           }
         }
@@ -178,14 +262,18 @@ export class EventHubsSink implements Sink {
           retriable: false,
           error: new DatagenError(
             'SINK_FATAL',
-            `eventhubs sink: event ${e.envelope.event_id} (${e.envelope.event_type}, ${Buffer.byteLength(e.json)} bytes of JSON) does not fit in a batch of ${batch.maxSizeInBytes} bytes, the most the hub accepts`,
+            `eventhubs sink: event ${e.envelope.event_id} (${e.envelope.event_type}, ${Buffer.byteLength(e.json)} bytes of JSON) does not fit in a batch of ${unit.maxSizeInBytes} bytes, the most the hub accepts`,
           ),
         };
       }
-      if (held.length > 0) {
-        await this.flush(p, batch);
-        for (const h of held) out[h] = { ok: true };
+      if (inBatch.length === 0) return;
+      if (inBatch.every((h) => mayHold(batch, events[h]))) {
+        this.held.set(heldKey, { batch: unit, seqs: inBatch.map((h) => events[h].seq) });
+        for (const h of inBatch) out[h] = { ok: false, held: true };
+        return;
       }
+      await this.flush(p, name, unit);
+      for (const h of inBatch) out[h] = { ok: true };
     } catch (err) {
       const error = sinkError(err);
       for (const idx of at) if (out[idx] === undefined) out[idx] = { ok: false, retriable: error.retriable, error };
@@ -193,29 +281,45 @@ export class EventHubsSink implements Sink {
   }
 
   async send(batch: SinkBatch): Promise<SendOutcome[]> {
+    const hub = this.entityPath ?? batch.destination;
     let p: Producer;
+    let partitionIds: string[] | null = null;
     try {
-      p = await this.producer(this.entityPath ?? batch.destination);
+      p = await this.producer(hub);
     } catch (err) {
       return allOutcomes(batch, { ok: false, retriable: false, error: sinkError(err, 'create client') });
     }
-    const groups = new Map<string, number[]>();
+    if (this.config.partition_id === null && this.config.partition_routing === 'hash') {
+      try {
+        p.partitionIds ??= p.client
+          .getEventHubProperties({ abortSignal: AbortSignal.timeout(this.config.timeout_ms) })
+          .then((props) => props.partitionIds);
+        partitionIds = await p.partitionIds;
+      } catch (err) {
+        p.partitionIds = undefined;
+        const error = sinkError(err, `read the partitions of ${hub}`);
+        return allOutcomes(batch, { ok: false, retriable: error.retriable, error });
+      }
+    }
+    const groups = new Map<string, { name: string; target: Target; at: number[] }>();
     batch.events.forEach((e, i) => {
-      const k = this.config.partition_id ?? e.envelope.partition_key;
-      const g = groups.get(k);
-      if (g) g.push(i);
-      else groups.set(k, [i]);
+      const { name, target } = this.route(e.envelope.partition_key, partitionIds);
+      const g = groups.get(name);
+      if (g) g.at.push(i);
+      else groups.set(name, { name, target, at: [i] });
     });
     const out: SendOutcome[] = new Array(batch.events.length);
     const queue = [...groups.values()];
     const worker = async () => {
-      for (let g = queue.shift(); g; g = queue.shift()) await this.sendKey(p, batch.events, g, out);
+      for (let g = queue.shift(); g; g = queue.shift()) await this.sendGroup(p, hub, g, batch, out);
     };
     await Promise.all(Array.from({ length: Math.min(this.config.max_concurrent_sends, queue.length) }, worker));
     return out;
   }
 
   async close(): Promise<void> {
+    // Held batches are not acknowledged: the pipeline sends their events again (it drains with batches sent whole).
+    this.held.clear();
     const all = [...this.producers.values()];
     this.producers.clear();
     await Promise.all(
