@@ -209,8 +209,17 @@ export class Pipeline {
         routes?.set(key, destination);
       }
       const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
-      const out: OutEvent = { envelope: env, json: JSON.stringify(env), destination, seq: ev.seq, type, at: ev.at };
-      if (priority === 'critical') out.urgent = true;
+      const out: OutEvent = {
+        envelope: env,
+        json: JSON.stringify(env),
+        destination,
+        seq: ev.seq,
+        type,
+        at: ev.at,
+        // Set here, so that every event object has one shape.
+        urgent: priority === 'critical',
+        batchedAt: undefined,
+      };
       this.stats.generated(type);
       hooks?.eventGenerated?.(env);
       if (!this.queue.tryPush(out, priority)) {
