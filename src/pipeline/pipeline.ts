@@ -6,13 +6,13 @@
 import { DatagenError } from '../errors.js';
 import type { StreamEnvelope } from '../events/record-envelope.js';
 import type { EventType } from '../events/types.js';
-import type { OutEvent, SendOutcome, Sink, SinkBatch } from '../sinks/types.js';
+import type { OutEvent, Sink, SinkBatch } from '../sinks/types.js';
 import type { Source, SourceEvent } from '../sources/types.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+import { Delivery, typeOf } from './delivery.js';
 import { BoundedPriorityQueue, type OverflowPolicy, PRIORITIES, type Priority } from './queue.js';
-import { retry } from './retry.js';
 import type { Router } from './router.js';
 import { StreamStats } from './stats.js';
 import { Watermark } from './watermark.js';
@@ -56,8 +56,6 @@ export interface PipelineOptions {
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-const typeOf = (e: OutEvent): string => e.type ?? e.envelope.event_type;
-
 /**
  * @example const p = new Pipeline(opts); await p.start(); ...; await p.stop();
  */
@@ -67,6 +65,7 @@ export class Pipeline {
   private readonly queue: BoundedPriorityQueue<OutEvent>;
   private readonly batcher: Batcher;
   private readonly watermark: Watermark;
+  private readonly delivery: Delivery;
   private readonly abort = new AbortController();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -91,6 +90,19 @@ export class Pipeline {
     this.watermark = new Watermark(opts.checkpoint?.position ?? 0, opts.checkpoint?.ahead);
     this.skipHandled = (opts.checkpoint?.ahead?.length ?? 0) > 0;
     this.lastCheckpoint.position = this.watermark.position;
+    this.delivery = new Delivery({
+      stream: opts.stream,
+      sink: opts.sink,
+      circuit: this.circuit,
+      stats: this.stats,
+      watermark: this.watermark,
+      retry: opts.retry,
+      deadLetters: opts.deadLetters,
+      hooks: opts.hooks,
+      exactlyOnce: opts.exactlyOnce,
+      now: this.now,
+      sleep: this.sleep,
+    });
     this.queue = new BoundedPriorityQueue<OutEvent>({
       capacity: opts.queue.capacity,
       overflow: opts.queue.overflow,
@@ -286,7 +298,7 @@ export class Pipeline {
         carried.delete(b.destination);
         batch = { ...b, events: [...c, ...b.events], openedAt: Math.min(c[0].batchedAt ?? 0, b.openedAt ?? now) };
       }
-      const held = await this.send(batch);
+      const held = await this.delivery.send(batch);
       if (held.length > 0) carried.set(b.destination, held);
     }
     for (const [d, c] of carried) this.batcher.restore(d, c);
@@ -300,127 +312,6 @@ export class Pipeline {
     const items = this.queue.tryTake(max);
     if (items.length === 0 && ms > 0) await this.sleep(Math.min(ms, 5));
     return items;
-  }
-
-  private handled(e: OutEvent): void {
-    this.watermark.handled(e.seq);
-  }
-
-  private async deadLetter(events: readonly OutEvent[], error: DatagenError, attempts: number): Promise<void> {
-    const at = this.now();
-    for (const e of events) {
-      this.stats.deadLettered(typeOf(e));
-      this.opts.hooks?.eventFailed?.(e.envelope, error, true);
-    }
-    if (this.opts.deadLetters) {
-      await this.opts.deadLetters.add(
-        events.map((e) => ({
-          stream: this.opts.stream,
-          event_id: e.envelope.event_id,
-          event_type: e.envelope.event_type,
-          destination: e.destination,
-          envelope: e.json,
-          error_code: error.code,
-          last_error: error.message,
-          retriable: error.retriable,
-          attempts,
-          failedAt: at,
-          nextRetryAt: error.retriable ? at + this.opts.retry.maxMs : null,
-        })),
-      );
-    } else {
-      this.opts.hooks?.error?.(error, `${events.length} events failed and no dead-letter store is configured`);
-    }
-    for (const e of events) this.handled(e);
-  }
-
-  /** Sends a batch with retries; returns the events the sink held back (see SinkBatch.holdSince). */
-  private async send(batch: SinkBatch): Promise<OutEvent[]> {
-    let remaining = batch.events;
-    const heldBack: OutEvent[] = [];
-    let attempts = 0;
-    try {
-      await retry(
-        async () => {
-          while (!this.circuit.canPass()) await this.sleep(Math.max(10, this.circuit.untilRetryMs()));
-          attempts++;
-          const started = this.now();
-          let outcomes: SendOutcome[];
-          try {
-            outcomes = await this.opts.sink.send({
-              ...batch,
-              events: remaining,
-              bytes: remaining.reduce((s, e) => s + e.json.length, 0),
-              // A retry is sent whole.
-              holdSince: attempts === 1 ? batch.holdSince : undefined,
-              ...(this.opts.exactlyOnce ? { positionAfter: (seqs) => this.watermark.peek(seqs) } : {}),
-            });
-          } catch (err) {
-            const error = new DatagenError(
-              'SINK_SEND_FAILED',
-              `${this.opts.sink.kind} sink: ${(err as Error).message}`,
-              { cause: err },
-            );
-            outcomes = remaining.map(() => ({ ok: false, retriable: true, error }));
-          }
-          const latency = this.now() - started;
-          const retryLater: OutEvent[] = [];
-          const fatal: { e: OutEvent; error: DatagenError }[] = [];
-          let lastError: DatagenError | undefined;
-          let delivered = 0;
-          const acked = this.now();
-          remaining.forEach((e, i) => {
-            const o = outcomes[i] ?? {
-              ok: false,
-              retriable: true,
-              error: new DatagenError('SINK_SEND_FAILED', 'sink gave no outcome'),
-            };
-            if (o.ok) {
-              delivered++;
-              this.stats.sent(typeOf(e), e.destination, acked);
-              this.stats.endToEnd.record(acked - (e.at ?? Date.parse(e.envelope.ingest_timestamp)));
-              this.handled(e);
-            } else if (o.held) {
-              heldBack.push(e);
-            } else {
-              this.stats.failed(typeOf(e));
-              lastError = o.error;
-              if (o.retriable) retryLater.push(e);
-              else fatal.push({ e, error: o.error });
-            }
-          });
-          if (delivered > 0) {
-            this.stats.batchSent(delivered, latency);
-            this.opts.hooks?.batchSent?.({ ...batch, events: remaining.filter((_, i) => outcomes[i]?.ok) }, latency);
-          }
-          for (const { e, error } of fatal) await this.deadLetter([e], error, attempts);
-          remaining = retryLater;
-          if (retryLater.length > 0) {
-            this.circuit.onFailure();
-            throw lastError ?? new DatagenError('SINK_SEND_FAILED', 'send failed');
-          }
-          this.circuit.onSuccess();
-        },
-        {
-          ...this.opts.retry,
-          label: `${this.opts.sink.kind} send`,
-          isRetriable: (err) => err instanceof DatagenError && err.retriable,
-          sleep: this.sleep,
-          onRetry: () => {
-            this.stats.retried += remaining.length;
-          },
-        },
-      );
-    } catch (err) {
-      if (remaining.length === 0) return heldBack;
-      const cause = err instanceof DatagenError && err.cause instanceof DatagenError ? err.cause : err;
-      const error =
-        cause instanceof DatagenError
-          ? cause
-          : new DatagenError('SINK_SEND_FAILED', `${this.opts.sink.kind} sink: ${String(cause)}`, { cause });
-      await this.deadLetter(remaining, error, attempts);
-    }
-    return heldBack;
   }
 
   async saveCheckpoint(): Promise<void> {
