@@ -11,7 +11,7 @@ import type { StreamEnvelope } from '../../src/events/record-envelope.js';
 import { EVENT_TYPES } from '../../src/events/types.js';
 import { generateMaster } from '../../src/jobs/master.js';
 import { openStream } from '../../src/jobs/stream.js';
-import { fnv1a, partitionFor } from '../../src/sinks/eventhubs/sink.js';
+import { type EventHubsSink, fnv1a, partitionFor } from '../../src/sinks/eventhubs/sink.js';
 import { openDatabase } from '../../src/store/database.js';
 import { DeadLetterStore } from '../../src/store/dead-letters.js';
 import { runCli } from '../helpers/cli.js';
@@ -77,6 +77,10 @@ async function streamAndCheck(
   await s.pipeline.finished;
   s.dispose();
   assert.equal(s.pipeline.snapshot().events_sent, count);
+  // Never two batches in flight to one partition (or key), nor more than max_concurrent_sends (4) in all.
+  const stats = (s.sink as EventHubsSink).stats;
+  assert.equal(stats.maxInFlightPerPartition, 1);
+  assert.ok(stats.maxInFlight <= 4, `${stats.maxInFlight} batches in flight`);
   const got = eh.events();
   assert.equal(got.length, count);
   const byId = new Map(generated.map((e) => [e.event_id, e]));
