@@ -33,9 +33,13 @@ export async function saveSimState(
   snapshot: SimSnapshot,
 ): Promise<void> {
   await db.run(DDL);
-  await db.run(
-    `INSERT OR REPLACE INTO sim_state VALUES (${sqlString(shard)}, ${firstDay}, ${snapshot.day}, ${sqlString(JSON.stringify(snapshot))})`,
-  );
+  // The snapshot runs to megabytes: bound as a parameter, it is neither quoted nor parsed as SQL text.
+  await db.run('INSERT OR REPLACE INTO sim_state VALUES ($1, $2, $3, $4)', [
+    shard,
+    firstDay,
+    snapshot.day,
+    JSON.stringify(snapshot),
+  ]);
 }
 
 /** The days every saved shard has written: [first, last], or null when there is no history. */
