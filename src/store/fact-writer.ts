@@ -3,7 +3,7 @@
 
 import type { SimEvent } from '../simulate/event-buffer.js';
 import { ChunkAppender } from './chunk-appender.js';
-import { type BuiltChunk, FactChunkBuilder } from './chunk-builder.js';
+import { type BuiltChunk, buffersOf, FactChunkBuilder } from './chunk-builder.js';
 import type { Database } from './database.js';
 import { createFactTableSql, FACT_TABLES } from './fact-tables.js';
 
@@ -21,7 +21,10 @@ export class FactWriter {
   private readonly append: (chunk: BuiltChunk) => void;
 
   private constructor(private readonly appender: ChunkAppender) {
-    this.append = (chunk) => appender.append(chunk);
+    this.append = (chunk) => {
+      appender.append(chunk);
+      this.builder.pool.put(buffersOf(chunk));
+    };
   }
 
   static async open(db: Database): Promise<FactWriter> {
