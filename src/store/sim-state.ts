@@ -26,19 +26,21 @@ export async function loadSimState(db: Database, shard: string): Promise<SavedSt
   return { shard, firstDay: rows[0].first_day, snapshot: JSON.parse(rows[0].snapshot) as SimSnapshot };
 }
 
+/** Saves a shard's state; `snapshot` is a SimSnapshot or its JSON (as the history's worker threads send it). */
 export async function saveSimState(
   db: Database,
   shard: string,
   firstDay: number,
-  snapshot: SimSnapshot,
+  nextDay: number,
+  snapshot: SimSnapshot | string,
 ): Promise<void> {
   await db.run(DDL);
   // The snapshot runs to megabytes: bound as a parameter, it is neither quoted nor parsed as SQL text.
   await db.run('INSERT OR REPLACE INTO sim_state VALUES ($1, $2, $3, $4)', [
     shard,
     firstDay,
-    snapshot.day,
-    JSON.stringify(snapshot),
+    nextDay,
+    typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot),
   ]);
 }
 
