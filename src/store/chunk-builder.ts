@@ -302,26 +302,36 @@ export class FactChunkBuilder {
   events = 0;
   rows = 0;
   private readonly tables: TableChunk[];
-  private readonly byTable: Map<FactTable, TableChunk>;
+  /** Per event type, the tables it feeds with their chunks. */
+  private readonly targets: Map<string, readonly { table: FactTable; chunk: TableChunk }[]>;
 
   /** `pool` supplies the buffers of new chunks; fill it with those of stored chunks (buffersOf). */
   constructor(readonly pool: BufferPool = new BufferPool()) {
     this.tables = FACT_TABLES.map((t, i) => new TableChunk(i, t, pool));
-    this.byTable = new Map(FACT_TABLES.map((t, i) => [t, this.tables[i]]));
+    this.targets = new Map(
+      [...TABLES_BY_TYPE].map(([type, tables]) => [
+        type,
+        tables.map((table) => ({ table, chunk: this.tables[FACT_TABLES.indexOf(table)] })),
+      ]),
+    );
   }
 
   /** Adds the rows of `events`; chunks that fill up go to `emit`. */
   add(events: readonly SimEvent[], emit: (chunk: BuiltChunk) => void): void {
+    let rows = 0;
     for (const e of events) {
-      this.events++;
-      for (const t of TABLES_BY_TYPE.get(e.event_type) ?? []) {
-        const target = this.byTable.get(t)!;
-        for (const row of t.rows(e)) {
-          this.rows++;
-          if (target.add(row)) emit(target.take()!);
+      const targets = this.targets.get(e.event_type);
+      if (!targets) continue;
+      for (const { table, chunk } of targets) {
+        const out = table.rows(e);
+        for (let i = 0; i < out.length; i++) {
+          rows++;
+          if (chunk.add(out[i])) emit(chunk.take()!);
         }
       }
     }
+    this.events += events.length;
+    this.rows += rows;
   }
 
   /** Hands the partly filled chunks to `emit`. */
