@@ -13,7 +13,7 @@ import { readState, worldConfigHash, writeState } from '../store/state.js';
 import { runPipelinedHistory } from './history-pipeline.js';
 
 /** DuckDB memory limit of the database during the history. */
-export const HISTORY_DB_MEMORY = '256MB';
+export const HISTORY_DB_MEMORY = '192MB';
 
 /**
  * Worker threads for the history: the flag, else performance.max_workers (capped by max_cpu_percent), else one. More workers only pay on
