@@ -1,57 +1,68 @@
-// A history worker thread: simulates its part of the DCs batch by batch, each batch into its own DuckDB file
-// that the main thread merges (a DuckDB instance cannot be shared between threads).
+// A history worker thread: simulates its part of the DCs day after day and builds the fact-table chunks, which it
+// transfers to the main thread to be stored; the main thread gives each stored chunk's buffers back for reuse.
+// Simulating runs on while the main thread appends and commits, at most MAX_CHUNKS_AHEAD chunks ahead of it.
 
-import { join } from 'node:path';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { configSchema } from '../config/schema.js';
 import { buildContext } from '../simulate/context.js';
-import { type Part, type Shard, type SimSnapshot, Simulator } from '../simulate/simulator.js';
-import { openDatabase } from '../store/database.js';
-import { FactWriter } from '../store/fact-writer.js';
+import { Simulator } from '../simulate/simulator.js';
+import { type BuiltChunk, buffersOf, FactChunkBuilder } from '../store/chunk-builder.js';
 import { buildWorld } from '../world/build.js';
+import { MAX_CHUNKS_AHEAD, STOP, STORED, type WorkerInit, type WorkerMessage } from './history-messages.js';
 
-export interface WorkerInit {
-  config: unknown;
-  startDay: number;
-  shard: Shard;
-  part: Part;
-  snapshot?: SimSnapshot;
-  dir: string;
-}
-
-export type WorkerRequest = { type: 'batch'; days: number } | { type: 'exit' };
-export type WorkerReply =
-  | { type: 'done'; file: string; snapshot: SimSnapshot; events: number; rows: number; nextDay: number }
-  | { type: 'error'; message: string };
+class Stopped extends Error {}
 
 const init = workerData as WorkerInit;
-const config = configSchema.parse(init.config);
-const ctx = buildContext(config, buildWorld(config));
-const sim = new Simulator(ctx, init.startDay, init.shard, init.snapshot, init.part);
 const port = parentPort!;
+const flow = new Int32Array(init.flow);
+const builder = new FactChunkBuilder();
+let sent = 0;
 
-async function batch(days: number): Promise<WorkerReply> {
-  const file = join(init.dir, `part${init.part.index}-day${sim.day}.duckdb`);
-  const db = await openDatabase(file, { threads: 1, memoryLimit: '128MB' });
-  const writer = await FactWriter.open(db);
-  try {
-    for (let d = 0; d < days; d++) sim.streamDay((events) => writer.write(events));
-    writer.flush();
-  } finally {
-    writer.close();
+function takeReturns(): void {
+  for (let m = receiveMessageOnPort(init.returns); m; m = receiveMessageOnPort(init.returns)) {
+    builder.pool.put(m.message as ArrayBuffer[]);
   }
-  await db.run('CHECKPOINT');
-  db.close();
-  return { type: 'done', file, snapshot: sim.snapshot(), events: writer.events, rows: writer.rows, nextDay: sim.day };
 }
 
-port.on('message', (msg: WorkerRequest) => {
-  if (msg.type === 'exit') {
-    port.close();
-    return;
+function send(chunk: BuiltChunk): void {
+  // Simulating is synchronous, so waiting for the main thread blocks this thread rather than awaiting.
+  for (
+    let stored = Atomics.load(flow, STORED);
+    sent - stored >= MAX_CHUNKS_AHEAD;
+    stored = Atomics.load(flow, STORED)
+  ) {
+    if (Atomics.load(flow, STOP) === 1) throw new Stopped();
+    Atomics.wait(flow, STORED, stored, 200);
   }
-  batch(msg.days).then(
-    (reply) => port.postMessage(reply),
-    (err: Error) => port.postMessage({ type: 'error', message: err.stack ?? err.message } satisfies WorkerReply),
-  );
-});
+  takeReturns();
+  port.postMessage({ type: 'chunk', chunk } satisfies WorkerMessage, buffersOf(chunk));
+  sent++;
+}
+
+function run(): void {
+  const config = configSchema.parse(init.config);
+  const ctx = buildContext(config, buildWorld(config));
+  const sim = new Simulator(ctx, init.startDay, init.shard, init.snapshot, init.part);
+  for (let d = 0; d < init.days && Atomics.load(flow, STOP) === 0; d++) {
+    const events = builder.events;
+    const rows = builder.rows;
+    const day = sim.streamDay((unit) => builder.add(unit, send));
+    builder.flush(send);
+    port.postMessage({
+      type: 'day',
+      day,
+      events: builder.events - events,
+      rows: builder.rows - rows,
+      snapshot: JSON.stringify(sim.snapshot()),
+    } satisfies WorkerMessage);
+  }
+}
+
+try {
+  run();
+} catch (err) {
+  if (!(err instanceof Stopped)) {
+    port.postMessage({ type: 'error', message: (err as Error).stack ?? String(err) } satisfies WorkerMessage);
+  }
+}
+init.returns.close();

@@ -1,21 +1,19 @@
 // The history job: simulates days and stores their events in the fact tables, a day per transaction, so that a
-// stopped run loses at most the day in progress and the next run continues from the last day written.
+// stopped run loses at most the day in progress and the next run continues from the last day written. Worker threads
+// simulate while the calling thread stores (history-pipeline.ts).
 
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/schema.js';
 import { DatagenError } from '../errors.js';
 import { dateOf, dayOf } from '../simulate/calendar.js';
-import { buildContext } from '../simulate/context.js';
-import { type Shard, type SimSnapshot, Simulator } from '../simulate/simulator.js';
+import type { Shard } from '../simulate/simulator.js';
 import type { Database } from '../store/database.js';
-import { FactWriter } from '../store/fact-writer.js';
 import { historyRange, loadSimState, saveSimState } from '../store/sim-state.js';
 import { readState, worldConfigHash, writeState } from '../store/state.js';
-import { buildWorld } from '../world/build.js';
-import { runParallelHistory } from './history-parallel.js';
+import { runPipelinedHistory } from './history-pipeline.js';
 
-/** DuckDB memory limit of the database during the history (each worker's own file gets less). */
-export const HISTORY_DB_MEMORY = '256MB';
+/** DuckDB memory limit of the database during the history. */
+export const HISTORY_DB_MEMORY = '192MB';
 
 /**
  * Worker threads for the history: the flag, else performance.max_workers (capped by max_cpu_percent), else one. More workers only pay on
@@ -107,82 +105,44 @@ export async function runHistory(config: Config, db: Database, opts: HistoryOpti
     config.volume.dcs >= shard.index ? Math.ceil((config.volume.dcs - shard.index + 1) / shard.count) : 0;
   const workers = workerCount(config, opts.workers, dcsInShard);
   const started = performance.now();
-  const commit = async (snapshot: SimSnapshot, newEvents: number) => {
-    await saveSimState(db, key, firstDay, snapshot);
-    const range = await historyRange(db);
-    const fresh = await readState(db);
-    await writeState(db, {
-      ...(fresh ?? state),
-      history_start: range ? dateOf(range.first) : null,
-      history_end: range ? dateOf(range.last) : null,
-      history_events: (fresh?.history_events ?? 0) + newEvents,
-    });
-  };
-  let done = 0;
   let events = 0;
-  let rows = 0;
-  if (workers > 1) {
-    const r = await runParallelHistory({
-      config,
-      db,
-      startDay,
-      days: opts.days,
-      shard,
-      workers,
-      snapshot: saved?.snapshot,
-      shouldStop: opts.shouldStop,
-      commitBatch: async (snapshot, batchEvents, daysDone) => {
-        await commit(snapshot, batchEvents);
-        events += batchEvents;
-        opts.onDay?.({
-          day: dateOf(snapshot.day - 1),
-          done: daysDone,
-          total: opts.days,
-          events,
-          seconds: (performance.now() - started) / 1000,
-        });
-      },
-    });
-    ({ days: done, events, rows } = r);
-  } else {
-    const ctx = buildContext(config, buildWorld(config));
-    const sim = new Simulator(ctx, startDay, shard, saved?.snapshot);
-    const writer = await FactWriter.open(db);
-    try {
-      for (; done < opts.days; done++) {
-        if (opts.shouldStop?.()) break;
-        await db.run('BEGIN TRANSACTION');
-        try {
-          const before = writer.events;
-          const day = sim.streamDay((events) => writer.write(events));
-          writer.flush();
-          await commit(sim.snapshot(), writer.events - before);
-          await db.run('COMMIT');
-          opts.onDay?.({
-            day: dateOf(day),
-            done: done + 1,
-            total: opts.days,
-            events: writer.events,
-            seconds: (performance.now() - started) / 1000,
-          });
-        } catch (err) {
-          await db.run('ROLLBACK').catch(() => {});
-          throw err;
-        }
-      }
-    } finally {
-      writer.close();
-    }
-    events = writer.events;
-    rows = writer.rows;
-  }
+  const r = await runPipelinedHistory({
+    config,
+    db,
+    startDay,
+    days: opts.days,
+    shard,
+    workers,
+    snapshot: saved?.snapshot,
+    shouldStop: opts.shouldStop,
+    commitDay: async (snapshot, dayEvents, day, daysDone) => {
+      await saveSimState(db, key, firstDay, day + 1, snapshot);
+      const range = await historyRange(db);
+      const fresh = await readState(db);
+      await writeState(db, {
+        ...(fresh ?? state),
+        history_start: range ? dateOf(range.first) : null,
+        history_end: range ? dateOf(range.last) : null,
+        history_events: (fresh?.history_events ?? 0) + dayEvents,
+      });
+      events += dayEvents;
+      opts.onDay?.({
+        day: dateOf(day),
+        done: daysDone,
+        total: opts.days,
+        events,
+        seconds: (performance.now() - started) / 1000,
+      });
+    },
+  });
+  const done = r.days;
   await db.run('CHECKPOINT');
   return {
     firstDay: dateOf(startDay),
     lastDay: dateOf(startDay + done - 1),
     days: done,
     events,
-    rows,
+    rows: r.rows,
     workers,
     seconds: (performance.now() - started) / 1000,
   };

@@ -1,8 +1,10 @@
 // Builds fact-table rows into chunks of plain buffers laid out as DuckDB's vectors are, without touching the
 // database; the appender (chunk-appender.ts) only copies them in. Numbers go into typed arrays; text into 16-byte
-// string slots plus one heap per column. The buffers are reused: a built chunk is valid until the next add().
+// string slots plus one heap per column. A built chunk owns its buffers (they can be transferred to another thread);
+// the builder takes new ones from its pool, which the stored chunks' buffers refill.
 
 import type { SimEvent } from '../simulate/event-buffer.js';
+import { BufferPool } from './buffer-pool.js';
 import { FACT_TABLES, type FactColumn, type FactTable, type FactValue, TABLES_BY_TYPE } from './fact-tables.js';
 
 /** Rows per chunk: DuckDB's vector size. */
@@ -71,7 +73,10 @@ function encodeInto(s: string, buf: Uint8Array, at: number): number {
 abstract class Column {
   validity: Uint32Array | null = null;
 
-  constructor(readonly width: number) {}
+  constructor(
+    readonly width: number,
+    protected readonly pool: BufferPool,
+  ) {}
 
   /** Stores a non-null value. */
   abstract set(row: number, v: FactValue): void;
@@ -79,7 +84,7 @@ abstract class Column {
   abstract take(rows: number): BuiltColumn;
 
   setNull(row: number): void {
-    if (!this.validity) this.validity = new Uint32Array(CHUNK_ROWS / 32).fill(0xffffffff);
+    if (!this.validity) this.validity = new Uint32Array(this.pool.get(CHUNK_ROWS / 8)).fill(0xffffffff);
     this.validity[row >>> 5] &= ~(1 << (row & 31));
   }
 
@@ -91,49 +96,62 @@ abstract class Column {
 }
 
 class Int32Column extends Column {
-  private readonly data = new Int32Array(CHUNK_ROWS);
-  constructor() {
-    super(4);
+  private data: Int32Array;
+  constructor(pool: BufferPool) {
+    super(4, pool);
+    this.data = new Int32Array(pool.get(CHUNK_ROWS * 4));
   }
   set(row: number, v: FactValue): void {
     this.data[row] = v as number;
   }
   take(): BuiltColumn {
-    return { data: this.data.buffer as ArrayBuffer, width: 4, validity: this.takeValidity() };
+    const data = this.data.buffer as ArrayBuffer;
+    this.data = new Int32Array(this.pool.get(CHUNK_ROWS * 4));
+    return { data, width: 4, validity: this.takeValidity() };
   }
 }
 
 class Float64Column extends Column {
-  private readonly data = new Float64Array(CHUNK_ROWS);
-  constructor() {
-    super(8);
+  private data: Float64Array;
+  constructor(pool: BufferPool) {
+    super(8, pool);
+    this.data = new Float64Array(pool.get(CHUNK_ROWS * 8));
   }
   set(row: number, v: FactValue): void {
     this.data[row] = v as number;
   }
   take(): BuiltColumn {
-    return { data: this.data.buffer as ArrayBuffer, width: 8, validity: this.takeValidity() };
+    const data = this.data.buffer as ArrayBuffer;
+    this.data = new Float64Array(this.pool.get(CHUNK_ROWS * 8));
+    return { data, width: 8, validity: this.takeValidity() };
   }
 }
 
 class BooleanColumn extends Column {
-  private readonly data = new Uint8Array(CHUNK_ROWS);
-  constructor() {
-    super(1);
+  private data: Uint8Array;
+  constructor(pool: BufferPool) {
+    super(1, pool);
+    this.data = new Uint8Array(pool.get(CHUNK_ROWS * 1));
   }
   set(row: number, v: FactValue): void {
     this.data[row] = v ? 1 : 0;
   }
   take(): BuiltColumn {
-    return { data: this.data.buffer as ArrayBuffer, width: 1, validity: this.takeValidity() };
+    const data = this.data.buffer as ArrayBuffer;
+    this.data = new Uint8Array(this.pool.get(CHUNK_ROWS * 1));
+    return { data, width: 1, validity: this.takeValidity() };
   }
 }
 
 /** BIGINT, TIMESTAMP (µs) and DECIMAL(12,x) (scaled): 64-bit integers, written as two 32-bit halves. */
 class Int64Column extends Column {
-  private readonly data = new Int32Array(CHUNK_ROWS * 2);
-  constructor(private readonly toInt: (v: FactValue) => number) {
-    super(8);
+  private data: Int32Array;
+  constructor(
+    pool: BufferPool,
+    private readonly toInt: (v: FactValue) => number,
+  ) {
+    super(8, pool);
+    this.data = new Int32Array(pool.get(CHUNK_ROWS * 8));
   }
   set(row: number, v: FactValue): void {
     const value = this.toInt(v);
@@ -142,17 +160,22 @@ class Int64Column extends Column {
     this.data[row * 2 + 1] = hi;
   }
   take(): BuiltColumn {
-    return { data: this.data.buffer as ArrayBuffer, width: 8, validity: this.takeValidity() };
+    const data = this.data.buffer as ArrayBuffer;
+    this.data = new Int32Array(this.pool.get(CHUNK_ROWS * 8));
+    return { data, width: 8, validity: this.takeValidity() };
   }
 }
 
 class TextColumn extends Column {
   private readonly values: string[] = new Array<string>(CHUNK_ROWS).fill('');
-  private readonly slots = new Uint8Array(CHUNK_ROWS * 16);
-  private readonly view = new DataView(this.slots.buffer);
-  private heap = new Uint8Array(1 << 16);
-  constructor() {
-    super(16);
+  private slots: Uint8Array;
+  private view: DataView;
+  private heap: Uint8Array;
+  constructor(pool: BufferPool) {
+    super(16, pool);
+    this.slots = new Uint8Array(pool.get(CHUNK_ROWS * 16));
+    this.view = new DataView(this.slots.buffer);
+    this.heap = new Uint8Array(pool.get(1 << 16));
   }
   set(row: number, v: FactValue): void {
     this.values[row] = v as string;
@@ -185,35 +208,33 @@ class TextColumn extends Column {
         used += n;
       }
     }
-    return {
-      data: slots.buffer,
-      width: 16,
-      validity: this.takeValidity(),
-      heap: used > 0 ? (this.heap.buffer as ArrayBuffer) : undefined,
-      heapBytes: used,
-    };
+    const heap = used > 0 ? (this.heap.buffer as ArrayBuffer) : undefined;
+    if (heap) this.heap = new Uint8Array(this.pool.get(heap.byteLength));
+    this.slots = new Uint8Array(this.pool.get(CHUNK_ROWS * 16));
+    this.view = new DataView(this.slots.buffer);
+    return { data: slots.buffer as ArrayBuffer, width: 16, validity: this.takeValidity(), heap, heapBytes: used };
   }
 }
 
-function columnOf(c: FactColumn): Column {
+function columnOf(c: FactColumn, pool: BufferPool): Column {
   switch (c.sqlType) {
     case 'INTEGER':
-      return new Int32Column();
+      return new Int32Column(pool);
     case 'DOUBLE':
-      return new Float64Column();
+      return new Float64Column(pool);
     case 'BOOLEAN':
-      return new BooleanColumn();
+      return new BooleanColumn(pool);
     case 'BIGINT':
-      return new Int64Column((v) => v as number);
+      return new Int64Column(pool, (v) => v as number);
     case 'TIMESTAMP':
       // event_ts arrives as UTC ms; payload times as ISO text.
-      return new Int64Column((v) => (typeof v === 'number' ? v : isoToMs(v as string)) * 1000);
+      return new Int64Column(pool, (v) => (typeof v === 'number' ? v : isoToMs(v as string)) * 1000);
     case 'DECIMAL(12,2)':
-      return new Int64Column((v) => Math.round((v as number) * 100));
+      return new Int64Column(pool, (v) => Math.round((v as number) * 100));
     case 'DECIMAL(12,4)':
-      return new Int64Column((v) => Math.round((v as number) * 10_000));
+      return new Int64Column(pool, (v) => Math.round((v as number) * 10_000));
     case 'VARCHAR':
-      return new TextColumn();
+      return new TextColumn(pool);
     case 'INTEGER[]':
       throw new Error('list columns are appended row by row');
   }
@@ -228,8 +249,9 @@ class TableChunk {
   constructor(
     readonly index: number,
     table: FactTable,
+    pool: BufferPool,
   ) {
-    this.columns = chunkable(table.columns) ? table.columns.map(columnOf) : null;
+    this.columns = chunkable(table.columns) ? table.columns.map((c) => columnOf(c, pool)) : null;
   }
 
   /** Adds a row; returns true when the chunk is full. */
@@ -261,29 +283,55 @@ class TableChunk {
   }
 }
 
+/** The buffers a built chunk owns: to transfer it to another thread, and to give back to the pool once stored. */
+export function buffersOf(chunk: BuiltChunk): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const c of chunk.columns ?? []) {
+    out.push(c.data);
+    if (c.validity) out.push(c.validity);
+    if (c.heap) out.push(c.heap);
+  }
+  return out;
+}
+
 /**
- * Turns simulated events into the chunks of their fact tables, handing each chunk over as soon as it is full (its
- * buffers are reused for the next one).
- * @example const b = new FactChunkBuilder(); b.add(events, (c) => appender.append(c)); b.flush((c) => appender.append(c));
+ * Turns simulated events into the chunks of their fact tables, handing each chunk over as soon as it is full.
+ * @example const b = new FactChunkBuilder(pool); b.add(events, (c) => send(c)); b.flush((c) => send(c));
  */
 export class FactChunkBuilder {
   events = 0;
   rows = 0;
-  private readonly tables = FACT_TABLES.map((t, i) => new TableChunk(i, t));
-  private readonly byTable = new Map<FactTable, TableChunk>(FACT_TABLES.map((t, i) => [t, this.tables[i]]));
+  private readonly tables: TableChunk[];
+  /** Per event type, the tables it feeds with their chunks. */
+  private readonly targets: Map<string, readonly { table: FactTable; chunk: TableChunk }[]>;
+
+  /** `pool` supplies the buffers of new chunks; fill it with those of stored chunks (buffersOf). */
+  constructor(readonly pool: BufferPool = new BufferPool()) {
+    this.tables = FACT_TABLES.map((t, i) => new TableChunk(i, t, pool));
+    this.targets = new Map(
+      [...TABLES_BY_TYPE].map(([type, tables]) => [
+        type,
+        tables.map((table) => ({ table, chunk: this.tables[FACT_TABLES.indexOf(table)] })),
+      ]),
+    );
+  }
 
   /** Adds the rows of `events`; chunks that fill up go to `emit`. */
   add(events: readonly SimEvent[], emit: (chunk: BuiltChunk) => void): void {
+    let rows = 0;
     for (const e of events) {
-      this.events++;
-      for (const t of TABLES_BY_TYPE.get(e.event_type) ?? []) {
-        const target = this.byTable.get(t)!;
-        for (const row of t.rows(e)) {
-          this.rows++;
-          if (target.add(row)) emit(target.take()!);
+      const targets = this.targets.get(e.event_type);
+      if (!targets) continue;
+      for (const { table, chunk } of targets) {
+        const out = table.rows(e);
+        for (let i = 0; i < out.length; i++) {
+          rows++;
+          if (chunk.add(out[i])) emit(chunk.take()!);
         }
       }
     }
+    this.events += events.length;
+    this.rows += rows;
   }
 
   /** Hands the partly filled chunks to `emit`. */

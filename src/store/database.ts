@@ -2,15 +2,15 @@
 
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { DatagenError } from '../errors.js';
 
 export interface Database {
   readonly path: string;
   readonly instance: DuckDBInstance;
   readonly conn: DuckDBConnection;
-  /** Runs statements that return nothing. */
-  run(sql: string): Promise<void>;
+  /** Runs statements that return nothing; `params` fill `$1`, `$2`, ... without being parsed as SQL text. */
+  run(sql: string, params?: DuckDBValue[]): Promise<void>;
   /** Runs a query and returns its rows as objects (numbers as JS numbers where they fit). */
   all<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   close(): void;
@@ -51,8 +51,8 @@ function onConnection(path: string, instance: DuckDBInstance, conn: DuckDBConnec
     path,
     instance,
     conn,
-    async run(sql) {
-      await conn.run(sql);
+    async run(sql, params) {
+      await conn.run(sql, params);
     },
     async all<T>(sql: string) {
       const reader = await conn.runAndReadAll(sql);

@@ -23,7 +23,10 @@ export interface FactTable {
   /** Event types that feed the table. */
   sources: readonly EventType[];
   columns: readonly FactColumn[];
-  /** The rows an event adds (none when it does not belong here). */
+  /**
+   * The rows an event adds (none when it does not belong here). The arrays may be reused by the next call, so
+   * take the values out before calling again.
+   */
   rows: (e: SimEvent) => FactValue[][];
   /** One row per event with the payload's columns (the replay source rebuilds events from these tables). */
   oneRowPerEvent?: boolean;
@@ -66,6 +69,11 @@ function eventTable(
   const columns = [ID, TS, ...(withType ? [TYPE] : []), ...payloadCols];
   const names = payloadCols.map((c) => c.name);
   const set = new Set(types);
+  // One row per event, copied out by the caller: a single array is refilled instead of one made per event.
+  const row = new Array<FactValue>(columns.length).fill(null);
+  const one = [row];
+  const none: FactValue[][] = [];
+  const first = withType ? 3 : 2;
   return {
     name,
     description,
@@ -73,11 +81,13 @@ function eventTable(
     columns,
     oneRowPerEvent: true,
     rows: (e) => {
-      if (!set.has(e.event_type) || (opts.when && !opts.when(e))) return [];
-      const row: FactValue[] = [e.event_id, e.ts];
-      if (withType) row.push(e.event_type);
-      for (const n of names) row.push((e.payload[n] as FactValue | undefined) ?? null);
-      return [row];
+      if (!set.has(e.event_type) || (opts.when && !opts.when(e))) return none;
+      row[0] = e.event_id;
+      row[1] = e.ts;
+      if (withType) row[2] = e.event_type;
+      const p = e.payload;
+      for (let i = 0; i < names.length; i++) row[first + i] = (p[names[i]] as FactValue | undefined) ?? null;
+      return one;
     },
   };
 }

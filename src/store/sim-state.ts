@@ -26,16 +26,22 @@ export async function loadSimState(db: Database, shard: string): Promise<SavedSt
   return { shard, firstDay: rows[0].first_day, snapshot: JSON.parse(rows[0].snapshot) as SimSnapshot };
 }
 
+/** Saves a shard's state; `snapshot` is a SimSnapshot or its JSON (as the history's worker threads send it). */
 export async function saveSimState(
   db: Database,
   shard: string,
   firstDay: number,
-  snapshot: SimSnapshot,
+  nextDay: number,
+  snapshot: SimSnapshot | string,
 ): Promise<void> {
   await db.run(DDL);
-  await db.run(
-    `INSERT OR REPLACE INTO sim_state VALUES (${sqlString(shard)}, ${firstDay}, ${snapshot.day}, ${sqlString(JSON.stringify(snapshot))})`,
-  );
+  // The snapshot runs to megabytes: bound as a parameter, it is neither quoted nor parsed as SQL text.
+  await db.run('INSERT OR REPLACE INTO sim_state VALUES ($1, $2, $3, $4)', [
+    shard,
+    firstDay,
+    nextDay,
+    typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot),
+  ]);
 }
 
 /** The days every saved shard has written: [first, last], or null when there is no history. */

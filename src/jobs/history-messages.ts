@@ -1,0 +1,36 @@
+// What the history's main thread and its worker threads exchange (history-pipeline.ts, history-worker.ts).
+
+import type { MessagePort } from 'node:worker_threads';
+import type { Part, Shard, SimSnapshot } from '../simulate/simulator.js';
+import type { BuiltChunk } from '../store/chunk-builder.js';
+
+/** Chunks a worker may send beyond those stored: about 20 MB, half a second of simulating while a day commits. */
+export const MAX_CHUNKS_AHEAD = 64;
+/** Slot of the shared flow-control array counting the chunks the main thread has stored. */
+export const STORED = 0;
+/** Slot of the shared flow-control array that the main thread sets to 1 to stop the worker. */
+export const STOP = 1;
+
+/**
+ * What a worker starts from.
+ * @example new Worker(url, { workerData: init, transferList: [init.returns] });
+ */
+export interface WorkerInit {
+  config: unknown;
+  startDay: number;
+  days: number;
+  shard: Shard;
+  part: Part;
+  snapshot?: SimSnapshot;
+  /** Int32Array over a SharedArrayBuffer, slots STORED and STOP. */
+  flow: SharedArrayBuffer;
+  /** Where the main thread gives back the buffers of stored chunks. */
+  returns: MessagePort;
+}
+
+/** A worker's messages: the chunks of a day, then the day itself with the snapshot after it. */
+export type WorkerMessage =
+  | { type: 'chunk'; chunk: BuiltChunk }
+  /** `snapshot`: the part's SimSnapshot as JSON, which the main thread stores as it is when there is one part. */
+  | { type: 'day'; day: number; events: number; rows: number; snapshot: string }
+  | { type: 'error'; message: string };

@@ -1,0 +1,175 @@
+// The history as a pipeline: worker threads simulate their parts of the DCs and build the fact-table chunks
+// (history-worker.ts); the main thread appends the chunks and commits a day per transaction, part after part in a
+// fixed order. The workers simulate the next day while the main thread appends and commits the last one.
+
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { Config } from '../config/schema.js';
+import { DatagenError } from '../errors.js';
+import { type Shard, type SimSnapshot, Simulator } from '../simulate/simulator.js';
+import { ChunkAppender } from '../store/chunk-appender.js';
+import { buffersOf } from '../store/chunk-builder.js';
+import type { Database } from '../store/database.js';
+import { STOP, STORED, type WorkerInit, type WorkerMessage } from './history-messages.js';
+
+export interface PipelineRun {
+  config: Config;
+  db: Database;
+  startDay: number;
+  days: number;
+  shard: Shard;
+  workers: number;
+  snapshot?: SimSnapshot;
+  /** Called inside each day's transaction, after its rows, to save state (the snapshot after `day`, as JSON). */
+  commitDay: (snapshotJson: string, events: number, day: number, daysDone: number) => Promise<void>;
+  shouldStop?: () => boolean;
+}
+
+function workerUrl(): URL {
+  // Under the TypeScript loader (tests, benchmarks) this module is a .ts file; built, it is .js.
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./history-worker${ext}`, import.meta.url);
+}
+
+/**
+ * Simulating makes many short-lived objects while a unit's events are held until the unit ends: with V8's small
+ * default young generation for workers they are copied from scavenge to scavenge (measured 35% slower than 64 MB).
+ */
+const YOUNG_GENERATION_MB = 64;
+
+type Reply = Exclude<WorkerMessage, { type: 'error' }>;
+
+/** One worker thread and the messages it sent that are not consumed yet. */
+class SimulationThread {
+  private readonly worker: Worker;
+  private readonly flow: Int32Array;
+  private readonly returns: MessagePort;
+  private readonly queue: Reply[] = [];
+  private failure?: Error;
+  private wake?: () => void;
+
+  constructor(init: Omit<WorkerInit, 'flow' | 'returns'>) {
+    const shared = new SharedArrayBuffer(8);
+    this.flow = new Int32Array(shared);
+    const channel = new MessageChannel();
+    this.returns = channel.port1;
+    const data: WorkerInit = { ...init, flow: shared, returns: channel.port2 };
+    const url = workerUrl();
+    // Bounded heaps keep the process under 1 GiB (a worker holds about 150 MB of world and state); chunks in
+    // flight live outside the heap.
+    const options = {
+      workerData: data,
+      transferList: [channel.port2],
+      resourceLimits: { maxOldGenerationSizeMb: 320, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    };
+    // A worker thread does not inherit the TypeScript loader of the process, so a .ts worker registers it first.
+    this.worker = url.pathname.endsWith('.ts')
+      ? new Worker(
+          `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
+          { ...options, eval: true },
+        )
+      : new Worker(url, options);
+    this.worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'error') this.fail(new DatagenError('INTERNAL', `history worker failed: ${m.message}`));
+      else this.queue.push(m);
+      this.wake?.();
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', () => this.fail(new DatagenError('INTERNAL', 'history worker exited early')));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake?.();
+  }
+
+  /** The next message of the worker, in the order it sent them. */
+  async next(): Promise<Reply> {
+    for (;;) {
+      const m = this.queue.shift();
+      if (m) return m;
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Gives a stored chunk's buffers back and lets the worker send another. */
+  stored(buffers: ArrayBuffer[]): void {
+    this.returns.postMessage(buffers, buffers);
+    Atomics.add(this.flow, STORED, 1);
+    Atomics.notify(this.flow, STORED);
+  }
+
+  async close(): Promise<void> {
+    Atomics.store(this.flow, STOP, 1);
+    Atomics.notify(this.flow, STORED);
+    this.worker.removeAllListeners('exit');
+    this.returns.close();
+    await this.worker.terminate();
+  }
+}
+
+/** Runs the history on worker threads; returns the days done and events and rows written. */
+export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: number; events: number; rows: number }> {
+  const { db } = run;
+  const appender = await ChunkAppender.open(db);
+  const plain = JSON.parse(JSON.stringify(run.config));
+  const threads = Array.from(
+    { length: run.workers },
+    (_, i) =>
+      new SimulationThread({
+        config: plain,
+        startDay: run.startDay,
+        days: run.days,
+        shard: run.shard,
+        part: { index: i + 1, count: run.workers },
+        snapshot: run.snapshot,
+      }),
+  );
+  let done = 0;
+  let events = 0;
+  let rows = 0;
+  try {
+    for (; done < run.days; done++) {
+      if (run.shouldStop?.()) break;
+      await db.run('BEGIN TRANSACTION');
+      try {
+        const snapshots: string[] = [];
+        let dayEvents = 0;
+        let dayRows = 0;
+        let day = 0;
+        for (const t of threads) {
+          for (let m = await t.next(); ; m = await t.next()) {
+            if (m.type === 'day') {
+              snapshots.push(m.snapshot);
+              dayEvents += m.events;
+              dayRows += m.rows;
+              day = m.day;
+              break;
+            }
+            appender.append(m.chunk);
+            t.stored(buffersOf(m.chunk));
+          }
+        }
+        appender.flush();
+        const snapshot =
+          snapshots.length === 1
+            ? snapshots[0]
+            : JSON.stringify(Simulator.mergeSnapshots(snapshots.map((s) => JSON.parse(s) as SimSnapshot)));
+        await run.commitDay(snapshot, dayEvents, day, done + 1);
+        await db.run('COMMIT');
+        events += dayEvents;
+        rows += dayRows;
+      } catch (err) {
+        await db.run('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    }
+  } finally {
+    await Promise.all(threads.map((t) => t.close()));
+    appender.close();
+  }
+  return { days: done, events, rows };
+}
