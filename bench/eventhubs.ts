@@ -39,18 +39,19 @@ const peerStats = () => {
   return answer;
 };
 
-type Case = [label: string, sink: Record<string, unknown>, pacing: Pacing, count: number];
+type Case = [label: string, sink: Record<string, unknown>, pacing: Pacing, count: number, lingerMs?: number];
 const cases: Case[] = [
   ['default (hash routing), --speed max', {}, { mode: 'max' }, events],
+  ['realtime.batch_timeout_ms=5000, --speed max', {}, { mode: 'max' }, events, 5000],
   ['partition_routing=key, --speed max', { partition_routing: 'key' }, { mode: 'max' }, events],
   ['default, --rate 2000', {}, { mode: 'rate', eventsPerSecond: 2000 }, Math.min(events, 30_000)],
 ];
 const rows: Record<string, string | number>[] = [];
 let n = 0;
-for (const [label, sink, pacing, count] of cases) {
+for (const [label, sink, pacing, count, lingerMs] of cases) {
   const config = configSchema.parse({
     stream: { sink: 'eventhubs' },
-    realtime: { azure_connection_string: connectionString },
+    realtime: { azure_connection_string: connectionString, ...(lingerMs ? { batch_timeout_ms: lingerMs } : {}) },
     sinks: { eventhubs: sink },
     database: { path: join(dir, `b${++n}.duckdb`) },
   });
