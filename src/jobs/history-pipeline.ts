@@ -33,8 +33,8 @@ function workerUrl(): URL {
 /**
  * Simulating makes many short-lived objects while a unit's events are held until the unit ends: with V8's small
  * default young generation for workers they are copied from scavenge to scavenge (measured 35% slower than 64 MB).
- * 48 MB keeps one worker's history under 1 GiB of RSS (bench/history.ts, 6 days: 873-994 MiB and a median of 191,000
- * events/s; 64 MB: about 219,000 events/s but 1,073-1,103 MiB; 32 MB: 857-871 MiB, about 164,000 events/s).
+ * 48 MB keeps one worker's history near 1 GiB of RSS (bench/history.ts, 6 days, 10 runs: 873-1,022 MiB, median
+ * about 183,700 events/s); 64 MB: about 219,000 events/s but 939-1,103 MiB; 32 MB: 857-871 MiB, about 164,000 events/s.
  */
 const YOUNG_GENERATION_MB = 48;
 
