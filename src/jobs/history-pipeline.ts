@@ -49,7 +49,7 @@ class SimulationThread {
   private failure?: Error;
   private wake?: () => void;
 
-  constructor(init: Omit<WorkerInit, 'flow' | 'returns'>) {
+  constructor(init: Omit<WorkerInit, 'flow' | 'returns'>, youngGenerationMb: number) {
     const shared = new SharedArrayBuffer(8);
     this.flow = new Int32Array(shared);
     const channel = new MessageChannel();
@@ -61,7 +61,7 @@ class SimulationThread {
     const options = {
       workerData: data,
       transferList: [channel.port2],
-      resourceLimits: { maxOldGenerationSizeMb: 320, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      resourceLimits: { maxOldGenerationSizeMb: 320, maxYoungGenerationSizeMb: youngGenerationMb },
     };
     // A worker thread does not inherit the TypeScript loader of the process, so a .ts worker registers it first.
     this.worker = url.pathname.endsWith('.ts')
@@ -118,17 +118,23 @@ export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: num
   const { db } = run;
   const appender = await ChunkAppender.open(db);
   const plain = JSON.parse(JSON.stringify(run.config));
+  // The workers share the young generation budget: each also holds the world (two workers with 24 MB each:
+  // 967 MiB of RSS at 153,810 events/s; with 48 MB each 1,156 MiB).
+  const youngMb = Math.max(16, Math.floor(YOUNG_GENERATION_MB / run.workers));
   const threads = Array.from(
     { length: run.workers },
     (_, i) =>
-      new SimulationThread({
-        config: plain,
-        startDay: run.startDay,
-        days: run.days,
-        shard: run.shard,
-        part: { index: i + 1, count: run.workers },
-        snapshot: run.snapshot,
-      }),
+      new SimulationThread(
+        {
+          config: plain,
+          startDay: run.startDay,
+          days: run.days,
+          shard: run.shard,
+          part: { index: i + 1, count: run.workers },
+          snapshot: run.snapshot,
+        },
+        youngMb,
+      ),
   );
   let done = 0;
   let events = 0;
