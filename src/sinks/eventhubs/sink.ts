@@ -29,6 +29,14 @@ interface Producer {
   limit?: number;
   /** The hub's partition ids, once read (hash routing). */
   partitionIds?: Promise<string[]>;
+  /** partition_key -> where its events go on this hub (hash routing: partitions differ from hub to hub). */
+  routes: Map<string, Route>;
+}
+
+interface Route {
+  /** The name its batches are kept under (one send at a time each). */
+  name: string;
+  target: Target;
 }
 
 type Target = { partitionKey: string } | { partitionId: string };
@@ -95,8 +103,6 @@ export class EventHubsSink implements Sink {
   private readonly inFlightByTarget = new Map<string, number>();
   /** Batches held back open, by hub and partition. */
   private readonly held = new Map<string, OpenBatch>();
-  /** partition_key -> partition id, per hub (hash routing). */
-  private readonly routes = new Map<string, string>();
 
   constructor(
     private readonly config: EventHubsSinkConfig,
@@ -149,7 +155,7 @@ export class EventHubsSink implements Sink {
   private producer(hub: string): Promise<Producer> {
     let p = this.producers.get(hub);
     if (!p) {
-      p = this.newClient(hub).then((client) => ({ client }));
+      p = this.newClient(hub).then((client) => ({ client, routes: new Map() }));
       this.producers.set(hub, p);
     }
     return p;
@@ -193,22 +199,25 @@ export class EventHubsSink implements Sink {
       this.stats.capacity += batch.maxSizeInBytes;
     } finally {
       this.inFlight--;
-      this.inFlightByTarget.set(target, onTarget - 1);
+      const left = (this.inFlightByTarget.get(target) ?? 1) - 1;
+      if (left > 0) this.inFlightByTarget.set(target, left);
+      else this.inFlightByTarget.delete(target);
     }
   }
 
-  /** Where an event goes, and the name its batches are kept under (one send at a time each). */
-  private route(key: string, partitionIds: readonly string[] | null): { name: string; target: Target } {
-    if (this.config.partition_id !== null)
-      return { name: `p${this.config.partition_id}`, target: { partitionId: this.config.partition_id } };
-    if (!partitionIds) return { name: `k${key}`, target: { partitionKey: key } };
-    let id = this.routes.get(key);
-    if (id === undefined) {
-      if (this.routes.size >= MEMO_LIMIT) this.routes.clear();
-      id = partitionFor(key, partitionIds);
-      this.routes.set(key, id);
+  /** Where an event of this key goes on the producer's hub. */
+  private route(p: Producer, key: string, partitionIds: readonly string[] | null): Route {
+    let r = p.routes.get(key);
+    if (r === undefined) {
+      if (p.routes.size >= MEMO_LIMIT) p.routes.clear();
+      const id = this.config.partition_id ?? (partitionIds ? partitionFor(key, partitionIds) : null);
+      r =
+        id === null
+          ? { name: `k${key}`, target: { partitionKey: key } }
+          : { name: `p${id}`, target: { partitionId: id } };
+      p.routes.set(key, r);
     }
-    return { name: `p${id}`, target: { partitionId: id } };
+    return r;
   }
 
   /**
@@ -219,7 +228,7 @@ export class EventHubsSink implements Sink {
   private async sendGroup(
     p: Producer,
     hub: string,
-    group: { name: string; target: Target; at: number[] },
+    group: Route & { at: number[] },
     batch: SinkBatch,
     out: SendOutcome[],
   ): Promise<void> {
@@ -301,9 +310,9 @@ export class EventHubsSink implements Sink {
         return allOutcomes(batch, { ok: false, retriable: error.retriable, error });
       }
     }
-    const groups = new Map<string, { name: string; target: Target; at: number[] }>();
+    const groups = new Map<string, Route & { at: number[] }>();
     batch.events.forEach((e, i) => {
-      const { name, target } = this.route(e.envelope.partition_key, partitionIds);
+      const { name, target } = this.route(p, e.envelope.partition_key, partitionIds);
       const g = groups.get(name);
       if (g) g.at.push(i);
       else groups.set(name, { name, target, at: [i] });
