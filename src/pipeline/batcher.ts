@@ -120,7 +120,6 @@ export class Batcher {
       destination,
       events: b.events,
       bytes: b.bytes,
-      openedAt: b.since,
       ...(mayHold ? { holdSince: now - this.opts.lingerMs } : {}),
     };
   }

@@ -273,7 +273,7 @@ export class Pipeline {
       // Batches holding critical events go before the full ones taken in the same round.
       if (due.length > 0 && due[0].events.some((e) => e.urgent)) ready.unshift(...due);
       else ready.push(...due);
-      await this.sendAll(ready, now);
+      await this.sendAll(ready);
       if (
         items.length === 0 &&
         this.queue.size === 0 &&
@@ -288,7 +288,7 @@ export class Pipeline {
    * Sends the batches in order. Events a sink holds back go in front of the next batch of their destination: of
    * this round if there is one (so that no later event overtakes them), else back in the batcher.
    */
-  private async sendAll(ready: readonly SinkBatch[], now: number): Promise<void> {
+  private async sendAll(ready: readonly SinkBatch[]): Promise<void> {
     if (ready.length === 0) return;
     const carried = new Map<string, OutEvent[]>();
     for (const b of ready) {
@@ -296,7 +296,7 @@ export class Pipeline {
       let batch = b;
       if (c) {
         carried.delete(b.destination);
-        batch = { ...b, events: [...c, ...b.events], openedAt: Math.min(c[0].batchedAt ?? 0, b.openedAt ?? now) };
+        batch = { ...b, events: [...c, ...b.events] };
       }
       const held = await this.delivery.send(batch);
       if (held.length > 0) carried.set(b.destination, held);

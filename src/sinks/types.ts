@@ -42,8 +42,6 @@ export interface SinkBatch {
    * retry) the batch is sent whole.
    */
   holdSince?: number;
-  /** When the oldest event of the batch was batched (ms). */
-  openedAt?: number;
 }
 
 /** Where a stream stands: every event up to `position` is handled, and so is each position in `ahead`. */
