@@ -39,10 +39,7 @@ class DeadlineError extends Error {}
 function withDeadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new DeadlineError(`${what} did not finish within ${ms} ms; the producer is replaced`)),
-      ms,
-    );
+    timer = setTimeout(() => reject(new DeadlineError(`${what} did not finish within ${ms} ms`)), ms);
   });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
@@ -205,7 +202,11 @@ export class KafkaSink implements Sink {
         const sent: Promise<unknown> = this.transactional
           ? this.commitBatch(topic, events, batch, committed)
           : this.producer!.send({ messages: this.records(topic, events) });
-        await withDeadline(sent, this.operationDeadlineMs, `sending ${events.length} events to ${topic}`);
+        await withDeadline(
+          sent,
+          this.operationDeadlineMs,
+          `sending ${events.length} events to ${topic} (the producer is replaced)`,
+        );
         return events.map(() => ({ ok: true }));
       } catch (err) {
         const v = err instanceof DeadlineError ? { retriable: true, resetProducer: true, reason: '' } : classify(err);
