@@ -138,6 +138,15 @@ export const performanceSchema = z
       .describe(
         'Worker threads for the history; null for one (more pay only with cores to spare; --workers overrides).',
       ),
+    stream_workers: z
+      .number()
+      .int()
+      .min(0)
+      .max(16)
+      .default(1)
+      .describe(
+        'Worker threads that simulate the live stream and serialise its events (the same events whatever the number); 0 simulates on the main thread.',
+      ),
     batch_hours: z
       .number()
       .int()

@@ -2,13 +2,14 @@
 // (history-worker.ts); the main thread appends the chunks and commits a day per transaction, part after part in a
 // fixed order. The workers simulate the next day while the main thread appends and commits the last one.
 
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import { DatagenError } from '../errors.js';
 import { type Shard, type SimSnapshot, Simulator } from '../simulate/simulator.js';
 import { ChunkAppender } from '../store/chunk-appender.js';
 import { buffersOf } from '../store/chunk-builder.js';
 import type { Database } from '../store/database.js';
+import { startWorker } from '../threads.js';
 import { STOP, STORED, type WorkerInit, type WorkerMessage } from './history-messages.js';
 
 export interface PipelineRun {
@@ -22,12 +23,6 @@ export interface PipelineRun {
   /** Called inside each day's transaction, after its rows, to save state (the snapshot after `day`, as JSON). */
   commitDay: (snapshotJson: string, events: number, day: number, daysDone: number) => Promise<void>;
   shouldStop?: () => boolean;
-}
-
-function workerUrl(): URL {
-  // Under the TypeScript loader (tests, benchmarks) this module is a .ts file; built, it is .js.
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./history-worker${ext}`, import.meta.url);
 }
 
 /**
@@ -55,21 +50,13 @@ class SimulationThread {
     const channel = new MessageChannel();
     this.returns = channel.port1;
     const data: WorkerInit = { ...init, flow: shared, returns: channel.port2 };
-    const url = workerUrl();
     // Bounded heaps keep the process under 1 GiB (a worker holds about 150 MB of world and state); chunks in
     // flight live outside the heap.
-    const options = {
+    this.worker = startWorker(import.meta.url, './history-worker', {
       workerData: data,
       transferList: [channel.port2],
       resourceLimits: { maxOldGenerationSizeMb: 320, maxYoungGenerationSizeMb: youngGenerationMb },
-    };
-    // A worker thread does not inherit the TypeScript loader of the process, so a .ts worker registers it first.
-    this.worker = url.pathname.endsWith('.ts')
-      ? new Worker(
-          `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
-          { ...options, eval: true },
-        )
-      : new Worker(url, options);
+    });
     this.worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'error') this.fail(new DatagenError('INTERNAL', `history worker failed: ${m.message}`));
       else this.queue.push(m);

@@ -13,20 +13,18 @@ import type { Priority } from '../pipeline/queue.js';
 import { Router } from '../pipeline/router.js';
 import { StreamThrottle } from '../pipeline/throttle.js';
 import { dayOf } from '../simulate/calendar.js';
-import { buildContext } from '../simulate/context.js';
 import { SINKS, type SinkKind } from '../sinks/registry.js';
 import type { Sink, SinkContext, StreamPosition } from '../sinks/types.js';
 import type { MergedSource, SourcePosition } from '../sources/merge.js';
 import { enabledSources, openSources, routingOf, sourcesIdentity } from '../sources/open.js';
 import { ReplaySource } from '../sources/replay/source.js';
 import type { Pacing } from '../sources/simulator/pacing.js';
-import { SimulatorSource } from '../sources/simulator/source.js';
+import { SimulatorSource, simulationOf } from '../sources/simulator/source.js';
 import type { Source } from '../sources/types.js';
 import { readCheckpoint, writeCheckpoint } from '../store/checkpoints.js';
 import type { Database } from '../store/database.js';
 import { DeadLetterStore } from '../store/dead-letters.js';
 import { loadSimState } from '../store/sim-state.js';
-import { buildWorld } from '../world/build.js';
 import { deadLetterRetry } from './dead-letters.js';
 import { requireWorld } from './history.js';
 
@@ -123,7 +121,7 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     source = opts.replay
       ? new ReplaySource({ db, ...opts.replay, pacing: opts.pacing })
       : new SimulatorSource({
-          ctx: buildContext(config, buildWorld(config)),
+          simulation: simulationOf(config),
           startDay: saved?.snapshot.day ?? dayOf(config.historical.start_date),
           snapshot: saved?.snapshot,
           pacing: opts.pacing,

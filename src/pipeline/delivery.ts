@@ -3,7 +3,7 @@
 // event handled (delivered or dead-lettered); events the sink holds back go back to the caller.
 
 import { DatagenError } from '../errors.js';
-import type { OutEvent, SendOutcome, Sink, SinkBatch } from '../sinks/types.js';
+import { eventId, eventType, type OutEvent, type SendOutcome, type Sink, type SinkBatch } from '../sinks/types.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { PipelineHooks } from './pipeline.js';
@@ -26,9 +26,6 @@ export interface DeliveryDeps {
   sleep: (ms: number) => Promise<void>;
 }
 
-/** The type an event is counted under. */
-export const typeOf = (e: OutEvent): string => e.type ?? e.envelope.event_type;
-
 /** @example const d = new Delivery(deps); const held = await d.send(batch); */
 export class Delivery {
   constructor(private readonly deps: DeliveryDeps) {}
@@ -36,15 +33,15 @@ export class Delivery {
   async deadLetter(events: readonly OutEvent[], error: DatagenError, attempts: number): Promise<void> {
     const at = this.deps.now();
     for (const e of events) {
-      this.deps.stats.deadLettered(typeOf(e));
+      this.deps.stats.deadLettered(eventType(e));
       this.deps.hooks?.eventFailed?.(e.envelope, error, true);
     }
     if (this.deps.deadLetters) {
       await this.deps.deadLetters.add(
         events.map((e) => ({
           stream: this.deps.stream,
-          event_id: e.envelope.event_id,
-          event_type: e.envelope.event_type,
+          event_id: eventId(e),
+          event_type: eventType(e),
           destination: e.destination,
           envelope: e.json,
           error_code: error.code,
@@ -104,13 +101,13 @@ export class Delivery {
             };
             if (o.ok) {
               delivered++;
-              this.deps.stats.sent(typeOf(e), e.destination, acked);
+              this.deps.stats.sent(eventType(e), e.destination, acked);
               this.deps.stats.endToEnd.record(acked - (e.at ?? Date.parse(e.envelope.ingest_timestamp)));
               this.deps.watermark.handled(e.seq);
             } else if (o.held) {
               heldBack.push(e);
             } else {
-              this.deps.stats.failed(typeOf(e));
+              this.deps.stats.failed(eventType(e));
               lastError = o.error;
               if (o.retriable) retryLater.push(e);
               else fatal.push({ e, error: o.error });

@@ -6,12 +6,13 @@
 import { DatagenError } from '../errors.js';
 import type { StreamEnvelope } from '../events/record-envelope.js';
 import type { EventType } from '../events/types.js';
-import type { OutEvent, Sink, SinkBatch } from '../sinks/types.js';
+import { eventType, type OutEvent, type Sink, type SinkBatch } from '../sinks/types.js';
 import type { Source, SourceEvent } from '../sources/types.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
-import { Delivery, typeOf } from './delivery.js';
+import { Delivery } from './delivery.js';
+import { QueuedEvent } from './out-event.js';
 import { BoundedPriorityQueue, type OverflowPolicy, PRIORITIES, type Priority } from './queue.js';
 import type { Router } from './router.js';
 import { StreamStats } from './stats.js';
@@ -106,11 +107,11 @@ export class Pipeline {
     this.queue = new BoundedPriorityQueue<OutEvent>({
       capacity: opts.queue.capacity,
       overflow: opts.queue.overflow,
-      typeOf,
+      typeOf: eventType,
       onDrop: (e) => {
         // A dropped event is handled by the user's choice of policy: counted and reported, and the watermark
         // moves past it so that the checkpoint does not wait for it forever.
-        this.stats.dropped(typeOf(e));
+        this.stats.dropped(eventType(e));
         this.watermark.handled(e.seq);
       },
     });
@@ -211,29 +212,45 @@ export class Pipeline {
       if (this.skipHandled && this.watermark.has(ev.seq)) continue;
       const wait = this.opts.pace?.();
       if (wait) await wait;
-      const env = ev.envelope;
-      const type = env.event_type;
+      // Serialised by the source (on its own thread): the envelope is not parsed unless a content rule or a hook
+      // reads it.
+      const json = ev.json;
+      const env = json === undefined ? ev.envelope : undefined;
+      const type = env === undefined ? (ev.type as string) : env.event_type;
       const from = ev.source ?? source.name;
       const key = routes ? `${from}\u0000${type}` : '';
       let destination = routes?.get(key);
       if (destination === undefined) {
-        destination = router.route({ type, source: from, data: env });
+        destination = router.route({ type, source: from, data: env ?? ev.envelope });
         routes?.set(key, destination);
       }
       const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
-      const out: OutEvent = {
-        envelope: env,
-        json: JSON.stringify(env),
-        destination,
-        seq: ev.seq,
-        type,
-        at: ev.at,
-        // Set here, so that every event object has one shape.
-        urgent: priority === 'critical',
-        batchedAt: undefined,
-      };
+      const out =
+        env === undefined
+          ? new QueuedEvent(
+              undefined,
+              json!,
+              destination,
+              ev.seq,
+              type,
+              ev.key!,
+              ev.id!,
+              ev.at,
+              priority === 'critical',
+            )
+          : new QueuedEvent(
+              env,
+              JSON.stringify(env),
+              destination,
+              ev.seq,
+              type,
+              env.partition_key,
+              env.event_id,
+              ev.at,
+              priority === 'critical',
+            );
       this.stats.generated(type);
-      hooks?.eventGenerated?.(env);
+      if (hooks?.eventGenerated) hooks.eventGenerated(out.envelope);
       if (!this.queue.tryPush(out, priority)) {
         if (mayOvertake && this.waitingAbove(priority)) {
           const urgent = await it.next();

@@ -2,7 +2,7 @@
 // the pipeline's batchSent hook (delivered events only), so that memory stays flat whatever the rate.
 
 import type { StreamEnvelope } from '../events/record-envelope.js';
-import type { SinkBatch } from '../sinks/types.js';
+import { eventKey, eventType, type OutEvent, type SinkBatch } from '../sinks/types.js';
 
 export interface RecentEvent {
   /** Position in this buffer's feed (1, 2, ...), to ask for what came after. */
@@ -11,11 +11,20 @@ export interface RecentEvent {
   envelope: StreamEnvelope;
 }
 
+/** A kept event: its envelope is parsed only if it is asked for. */
+interface Kept {
+  seq: number;
+  destination: string;
+  event: OutEvent;
+}
+
+const shown = (k: Kept): RecentEvent => ({ seq: k.seq, destination: k.destination, envelope: k.event.envelope });
+
 /**
  * @example const r = new RecentEvents(500); r.addBatch(batch); r.since(0, 50);
  */
 export class RecentEvents {
-  private readonly ring: (RecentEvent | undefined)[];
+  private readonly ring: (Kept | undefined)[];
   private next = 1;
 
   constructor(readonly capacity = 1000) {
@@ -32,7 +41,7 @@ export class RecentEvents {
     // Only the tail of a batch larger than the buffer could survive; skip the rest.
     for (let i = Math.max(0, events.length - this.capacity); i < events.length; i++) {
       const seq = this.next++;
-      this.ring[seq % this.capacity] = { seq, destination: batch.destination, envelope: events[i].envelope };
+      this.ring[seq % this.capacity] = { seq, destination: batch.destination, event: events[i] };
     }
   }
 
@@ -42,7 +51,7 @@ export class RecentEvents {
     const out: RecentEvent[] = [];
     for (let s = from; s < this.next; s++) {
       const e = this.ring[s % this.capacity];
-      if (e && e.seq === s) out.push(e);
+      if (e && e.seq === s) out.push(shown(e));
     }
     return out;
   }
@@ -53,9 +62,9 @@ export class RecentEvents {
     for (let s = this.next - 1; s >= Math.max(1, this.next - this.capacity) && out.length < limit; s--) {
       const e = this.ring[s % this.capacity];
       if (!e || e.seq !== s) continue;
-      if (filter.type && e.envelope.event_type !== filter.type) continue;
-      if (filter.partition_key && e.envelope.partition_key !== filter.partition_key) continue;
-      out.push(e);
+      if (filter.type && eventType(e.event) !== filter.type) continue;
+      if (filter.partition_key && eventKey(e.event) !== filter.partition_key) continue;
+      out.push(shown(e));
     }
     return out.reverse();
   }

@@ -6,7 +6,13 @@ import { dcDayStart } from './dc-run.js';
 import type { SimEvent } from './event-buffer.js';
 import type { Simulator } from './simulator.js';
 
-function compare(a: SimEvent, b: SimEvent): number {
+/** What the merge orders by: the event's time and id. */
+export interface Timed {
+  ts: number;
+  event_id: string;
+}
+
+function compare(a: Timed, b: Timed): number {
   return a.ts - b.ts || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
 }
 
@@ -23,10 +29,29 @@ export function nextDayStart(sim: Simulator): number {
  * Yields the simulator's events in (event_ts, event_id) order, day after day, until `untilDay` (exclusive).
  * @example for (const batch of timeOrdered(sim, end)) write(batch);
  */
-export function* timeOrdered(sim: Simulator, untilDay: number): Generator<SimEvent[]> {
-  let pending: SimEvent[] = [];
+export function timeOrdered(sim: Simulator, untilDay: number): Generator<SimEvent[]> {
+  return timeOrderedAs(sim, untilDay, (e) => e);
+}
+
+/**
+ * timeOrdered, with each event turned into `T` as soon as its unit is simulated (e.g. its JSON: events held until
+ * their release are then compact, and the simulator's objects die young), and `afterUnit` called after each unit so
+ * that a consumer of the last released batch may go on with it meanwhile.
+ * @example for (const batch of timeOrderedAs(sim, end, (e) => ({ ts: e.ts, event_id: e.event_id, json: serialise(e) }))) send(batch);
+ */
+export function* timeOrderedAs<T extends Timed>(
+  sim: Simulator,
+  untilDay: number,
+  convert: (e: SimEvent) => T,
+  afterUnit?: () => void,
+): Generator<T[]> {
+  let pending: T[] = [];
+  const add = (unit: SimEvent[]) => {
+    for (const e of unit) pending.push(convert(e));
+    afterUnit?.();
+  };
   while (sim.day < untilDay) {
-    for (const u of sim.runDay().units) for (const e of u) pending.push(e);
+    sim.streamDay(add);
     const watermark = sim.day < untilDay ? nextDayStart(sim) : Number.POSITIVE_INFINITY;
     pending.sort(compare);
     let cut = 0;

@@ -7,9 +7,13 @@ import type { DatagenError } from '../errors.js';
 import type { StreamEnvelope } from '../events/record-envelope.js';
 import type { Database } from '../store/database.js';
 
-/** An event on its way out: the envelope, its JSON (serialised once), where it goes and its stream position. */
+/**
+ * An event on its way out: the envelope, its JSON (serialised once), where it goes and its stream position. The
+ * pipeline's events carry the envelope's type, partition key and id beside the JSON, and parse the envelope from the
+ * JSON only when something reads it: sinks read those fields (eventKey, eventId) rather than the envelope.
+ */
 export interface OutEvent {
-  envelope: StreamEnvelope;
+  readonly envelope: StreamEnvelope;
   json: string;
   destination: string;
   /** Position in the stream (1, 2, ...); the checkpoint is the highest position below which all are handled. */
@@ -18,11 +22,22 @@ export interface OutEvent {
   urgent?: boolean;
   /** The envelope's event_type (the pipeline sets it, for its per-event bookkeeping). */
   type?: string;
+  /** The envelope's partition_key (the pipeline sets it). */
+  key?: string;
+  /** The envelope's event_id (the pipeline sets it). */
+  id?: string;
   /** The envelope's ingest_timestamp as UTC ms, when known. */
   at?: number;
   /** When the batcher first took the event (ms); kept when a sink holds it back. */
   batchedAt?: number;
 }
+
+/** The event's type, without parsing its envelope when the pipeline set it. */
+export const eventType = (e: OutEvent): string => e.type ?? e.envelope.event_type;
+/** The event's partition key, without parsing its envelope when the pipeline set it. */
+export const eventKey = (e: OutEvent): string => e.key ?? e.envelope.partition_key;
+/** The event's id, without parsing its envelope when the pipeline set it. */
+export const eventId = (e: OutEvent): string => e.id ?? e.envelope.event_id;
 
 export interface SinkBatch {
   destination: string;

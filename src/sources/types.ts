@@ -3,10 +3,21 @@
 import type { StreamEnvelope } from '../events/record-envelope.js';
 import type { Priority } from '../pipeline/queue.js';
 
-/** An event from a source, with its position in the source's stream (1, 2, ...). */
+/**
+ * An event from a source, with its position in the source's stream (1, 2, ...). A source that serialised the
+ * envelope already gives its JSON with the type, partition key and id, and may parse `envelope` only when read.
+ */
 export interface SourceEvent {
-  envelope: StreamEnvelope;
+  readonly envelope: StreamEnvelope;
   seq: number;
+  /** The envelope as JSON; when set, so are `type`, `key` and `id`. */
+  json?: string;
+  /** The envelope's event_type (with `json`). */
+  type?: string;
+  /** The envelope's partition_key (with `json`). */
+  key?: string;
+  /** The envelope's event_id (with `json`). */
+  id?: string;
   /** The configured source it came from (routing by source); default: the source's name. */
   source?: string;
   /** Its queue lane; default: the pipeline's priority of its event type. */

@@ -139,6 +139,8 @@ test('an open circuit stops sending and closes again when the sink recovers', as
   const sink = new FaultSink();
   sink.down = true;
   const r = await run(sink, config({ circuit_failure_threshold: 2, circuit_open_ms: 300 }));
+  // From the first send: the simulation starts on its own thread first.
+  while (sink.calls.length === 0) await new Promise((res) => setTimeout(res, 20));
   await new Promise((res) => setTimeout(res, 700));
   const during = r.s.pipeline.snapshot();
   assert.ok(during.circuit.opens >= 1, 'the circuit opened');

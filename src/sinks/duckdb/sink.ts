@@ -2,7 +2,7 @@
 
 import { DatagenError } from '../../errors.js';
 import type { Database } from '../../store/database.js';
-import { allOutcomes, type SendOutcome, type Sink, type SinkBatch } from '../types.js';
+import { allOutcomes, eventId, eventKey, eventType, type SendOutcome, type Sink, type SinkBatch } from '../types.js';
 import type { DuckdbSinkConfig } from './config.js';
 
 export class DuckdbSink implements Sink {
@@ -26,10 +26,10 @@ export class DuckdbSink implements Sink {
       const appender = await db.conn.createAppender(this.config.table);
       const now = new Date().toISOString();
       for (const e of batch.events) {
-        appender.appendVarchar(e.envelope.event_id);
-        appender.appendVarchar(e.envelope.event_type);
+        appender.appendVarchar(eventId(e));
+        appender.appendVarchar(eventType(e));
         appender.appendVarchar(e.destination);
-        appender.appendVarchar(e.envelope.partition_key);
+        appender.appendVarchar(eventKey(e));
         appender.appendVarchar(e.envelope.event_ts);
         appender.appendVarchar(e.json);
         appender.appendVarchar(now);

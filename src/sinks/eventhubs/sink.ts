@@ -8,8 +8,12 @@
 
 import type { EventData, EventDataBatch, EventHubProducerClient } from '@azure/event-hubs';
 import { DatagenError } from '../../errors.js';
+import { SCHEMA_VERSION } from '../../events/envelope.js';
 import {
   allOutcomes,
+  eventId,
+  eventKey,
+  eventType,
   mayHold,
   type OutEvent,
   type SendOutcome,
@@ -171,16 +175,18 @@ export class EventHubsSink implements Sink {
   }
 
   private eventData(e: OutEvent): EventData {
-    const env = e.envelope;
+    const id = eventId(e);
+    const type = eventType(e);
     return {
       body: Buffer.from(e.json),
       contentType: 'application/json',
-      messageId: env.event_id,
+      messageId: id,
       properties: {
-        event_type: env.event_type,
-        schema_version: env.schema_version,
-        event_id: env.event_id,
-        Table: env.event_type,
+        event_type: type,
+        // Retail and record envelopes have one schema version.
+        schema_version: SCHEMA_VERSION,
+        event_id: id,
+        Table: type,
       },
     };
   }
@@ -271,7 +277,7 @@ export class EventHubsSink implements Sink {
           retriable: false,
           error: new DatagenError(
             'SINK_FATAL',
-            `eventhubs sink: event ${e.envelope.event_id} (${e.envelope.event_type}, ${Buffer.byteLength(e.json)} bytes of JSON) does not fit in a batch of ${unit.maxSizeInBytes} bytes, the most the hub accepts`,
+            `eventhubs sink: event ${eventId(e)} (${eventType(e)}, ${Buffer.byteLength(e.json)} bytes of JSON) does not fit in a batch of ${unit.maxSizeInBytes} bytes, the most the hub accepts`,
           ),
         };
       }
@@ -312,7 +318,7 @@ export class EventHubsSink implements Sink {
     }
     const groups = new Map<string, Route & { at: number[] }>();
     batch.events.forEach((e, i) => {
-      const { name, target } = this.route(p, e.envelope.partition_key, partitionIds);
+      const { name, target } = this.route(p, eventKey(e), partitionIds);
       const g = groups.get(name);
       if (g) g.at.push(i);
       else groups.set(name, { name, target, at: [i] });

@@ -18,8 +18,12 @@ import {
 } from '@platformatic/kafka';
 import { redactText, type Secret } from '../../config/secret.js';
 import { DatagenError } from '../../errors.js';
+import { SCHEMA_VERSION } from '../../events/envelope.js';
 import {
   allOutcomes,
+  eventId,
+  eventKey,
+  eventType,
   type OutEvent,
   type SendOutcome,
   type Sink,
@@ -173,12 +177,13 @@ export class KafkaSink implements Sink {
   private records(topic: string, events: readonly OutEvent[]): Message[] {
     return events.map((e) => ({
       topic,
-      key: Buffer.from(e.envelope.partition_key),
+      key: Buffer.from(eventKey(e)),
       value: Buffer.from(e.json),
       headers: {
-        event_type: e.envelope.event_type,
-        schema_version: e.envelope.schema_version,
-        event_id: e.envelope.event_id,
+        event_type: eventType(e),
+        // Retail and record envelopes have one schema version.
+        schema_version: SCHEMA_VERSION,
+        event_id: eventId(e),
       },
     }));
   }

@@ -4,12 +4,10 @@ import { DatagenError } from '../../errors.js';
 import type { EventType } from '../../events/types.js';
 import { requireWorld } from '../../jobs/history.js';
 import { dayOf } from '../../simulate/calendar.js';
-import { buildContext } from '../../simulate/context.js';
 import { loadSimState } from '../../store/sim-state.js';
-import { buildWorld } from '../../world/build.js';
 import type { ConfiguredSource, SourceContext } from '../factory.js';
 import { pacingOf } from '../simulator/pacing.js';
-import { SimulatorSource } from '../simulator/source.js';
+import { SimulatorSource, simulationOf } from '../simulator/source.js';
 import type { RetailParams } from './config.js';
 
 /** The database a source needs, or an INTERNAL error. */
@@ -24,7 +22,7 @@ export async function createRetailSource(params: RetailParams, ctx: SourceContex
   await requireWorld(db, ctx.config);
   const saved = await loadSimState(db, '1/1');
   return new SimulatorSource({
-    ctx: buildContext(ctx.config, buildWorld(ctx.config)),
+    simulation: simulationOf(ctx.config),
     startDay: saved?.snapshot.day ?? dayOf(ctx.config.historical.start_date),
     snapshot: saved?.snapshot,
     pacing: pacingOf(params.speed, params.events_per_second),

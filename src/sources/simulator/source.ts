@@ -1,17 +1,23 @@
 // The simulator source: the world continued live from a starting state (normally where the history ends), its
 // events in time order and paced, with stable positions so that a resumed stream regenerates the same events.
 
+import type { Config } from '../../config/schema.js';
 import type { EventType } from '../../events/types.js';
 import { hashKey, mix32 } from '../../random.js';
-import type { SimContext } from '../../simulate/context.js';
-import { toEnvelope } from '../../simulate/envelope.js';
-import { type SimSnapshot, Simulator } from '../../simulate/simulator.js';
-import { timeOrdered } from '../../simulate/time-order.js';
+import { buildContext, type SimContext } from '../../simulate/context.js';
+import type { SimSnapshot } from '../../simulate/simulator.js';
+import { buildWorld } from '../../world/build.js';
 import type { Source, SourceEvent } from '../types.js';
+import { LocalCursor, type SimCursor } from './cursor.js';
 import { abortableSleep, dueAt, type Pacing, waitOrAbort } from './pacing.js';
+import { ThreadedCursor } from './threads.js';
 
 export interface SimulatorSourceOptions {
-  ctx: SimContext;
+  /**
+   * Where to simulate: in this thread (a context), or on worker threads that build the world from the config and
+   * serialise the envelopes (the same events in the same order, whatever the number of threads).
+   */
+  simulation: { ctx: SimContext } | { config: Config; threads: number };
   /** First simulated day (used when there is no snapshot). */
   startDay: number;
   /** State to continue from (the history's end). */
@@ -26,6 +32,15 @@ export interface SimulatorSourceOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/**
+ * The simulation the config asks for: on performance.stream_workers threads, or in this thread with 0.
+ * @example new SimulatorSource({ simulation: simulationOf(config), startDay, pacing: { mode: 'max' } })
+ */
+export function simulationOf(config: Config): SimulatorSourceOptions['simulation'] {
+  const threads = config.performance.stream_workers;
+  return threads > 0 ? { config, threads } : { ctx: buildContext(config, buildWorld(config)) };
+}
+
 export class SimulatorSource implements Source {
   readonly name = 'simulator';
   private readonly now: () => number;
@@ -35,7 +50,8 @@ export class SimulatorSource implements Source {
   constructor(private readonly opts: SimulatorSourceOptions) {
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? abortableSleep;
-    this.rateBase = hashKey(opts.ctx.seed, 'type-rate');
+    const sim = opts.simulation;
+    this.rateBase = hashKey('ctx' in sim ? sim.ctx.seed : sim.config.seed, 'type-rate');
   }
 
   describe(): Record<string, unknown> {
@@ -55,36 +71,38 @@ export class SimulatorSource implements Source {
     return h / 4294967296 < r;
   }
 
+  private cursor(): SimCursor {
+    const { simulation: sim, startDay, snapshot, until } = this.opts;
+    return 'ctx' in sim
+      ? new LocalCursor(sim.ctx, startDay, snapshot)
+      : new ThreadedCursor({ config: sim.config, threads: sim.threads, startDay, snapshot, until });
+  }
+
   async *batches(after: number, signal: AbortSignal): AsyncGenerator<SourceEvent[]> {
-    const { ctx, pacing } = this.opts;
-    // A fresh simulator every time: positions count from the same starting state, so a resumed stream skips
+    const { pacing } = this.opts;
+    // A fresh simulation every time: positions count from the same starting state, so a resumed stream skips
     // exactly the events already delivered and regenerates the rest with the same ids.
-    const sim = new Simulator(
-      ctx,
-      this.opts.startDay,
-      undefined,
-      this.opts.snapshot ? structuredClone(this.opts.snapshot) : undefined,
-    );
+    const c = this.cursor();
     const size = this.opts.batchSize ?? 500;
     let seq = 0;
     let startWall = 0;
     let startSim = 0;
     let out: SourceEvent[] = [];
-    for (const day of timeOrdered(sim, Number.MAX_SAFE_INTEGER)) {
-      for (const e of day) {
-        if (signal.aborted) return;
-        if (this.opts.until !== undefined && e.ts >= this.opts.until) {
-          if (out.length > 0) yield out;
-          return;
-        }
-        if (!this.keep(e.event_type, e.event_id)) continue;
+    try {
+      for (;;) {
+        let more = c.advance();
+        if (more !== true && more !== false) more = await more;
+        if (!more || signal.aborted) break;
+        const ts = c.ts;
+        if (this.opts.until !== undefined && ts >= this.opts.until) break;
+        if (!this.keep(c.type, c.id)) continue;
         seq++;
         if (seq <= after) continue;
         if (startWall === 0) {
           startWall = this.now();
-          startSim = e.ts;
+          startSim = ts;
         }
-        const due = dueAt(pacing, startWall, startSim, e.ts, seq - after - 1);
+        const due = dueAt(pacing, startWall, startSim, ts, seq - after - 1);
         let wait = due - this.now();
         if (wait > 0 && out.length > 0) {
           yield out;
@@ -93,14 +111,15 @@ export class SimulatorSource implements Source {
         }
         if (wait > 0) await waitOrAbort(this.sleep, wait, signal);
         if (signal.aborted) return;
-        const at = this.now();
-        out.push({ envelope: toEnvelope(e, at), seq, at });
+        out.push(c.take(seq, this.now()));
         if (out.length >= size) {
           yield out;
           out = [];
         }
       }
+      if (out.length > 0 && !signal.aborted) yield out;
+    } finally {
+      await c.close();
     }
-    if (out.length > 0) yield out;
   }
 }

@@ -1,0 +1,44 @@
+// What the simulator source's main thread and its worker threads exchange (threads.ts, worker.ts).
+
+import type { Part, SimSnapshot } from '../../simulate/simulator.js';
+
+/** Batches a worker may send beyond those its reader took: enough for the reader while a unit (a store-day) is simulated. */
+export const BATCHES_AHEAD = 16;
+/** Events per batch a worker sends. */
+export const EVENTS_PER_BATCH = 1000;
+/** Slot of the shared flow-control array counting the batches the reader took. */
+export const TAKEN = 0;
+/** Slot of the shared flow-control array that the main thread sets to 1 to stop the worker. */
+export const STOP = 1;
+/**
+ * Workers serialise envelopes stamped with this ingest time; the reader puts the real one (an ISO time of the same
+ * length) in its place when the event is handed on.
+ */
+export const STAMP_PLACEHOLDER = '1970-01-01T00:00:00.000Z';
+
+/** @example new Worker(url, { workerData: init }) */
+export interface SimWorkerInit {
+  config: unknown;
+  startDay: number;
+  snapshot?: SimSnapshot;
+  part: Part;
+  /** Stop before this simulated instant (UTC ms). */
+  until?: number;
+  /** Int32Array over a SharedArrayBuffer, slots TAKEN and STOP. */
+  flow: SharedArrayBuffer;
+}
+
+/**
+ * A worker's events in (event_ts, event_id) order. `text` holds, per event, its JSON, its id and its partition key,
+ * all joined by newlines (JSON text has none); `stamp` is where the placeholder ingest time starts in the JSON.
+ */
+export interface SimBatch {
+  type: 'batch';
+  ts: Float64Array<ArrayBuffer>;
+  /** Index in EVENT_TYPES. */
+  types: Uint8Array<ArrayBuffer>;
+  stamp: Uint32Array<ArrayBuffer>;
+  text: string;
+}
+
+export type SimWorkerMessage = SimBatch | { type: 'end' } | { type: 'error'; message: string };

@@ -1,0 +1,206 @@
+// The simulator on worker threads: each simulates a part of the world (worker.ts) and sends its events already
+// serialised; this thread merges the parts in (event_ts, event_id) order — the order of a single simulator, so
+// positions and ids do not depend on the number of threads — and stamps each event's ingest time as it is taken.
+
+import type { Worker } from 'node:worker_threads';
+import type { Config } from '../../config/schema.js';
+import { DatagenError } from '../../errors.js';
+import type { StreamEnvelope } from '../../events/record-envelope.js';
+import { EVENT_TYPES, type EventType } from '../../events/types.js';
+import { iso } from '../../simulate/event-buffer.js';
+import type { SimSnapshot } from '../../simulate/simulator.js';
+import { startWorker } from '../../threads.js';
+import type { SourceEvent } from '../types.js';
+import type { SimCursor } from './cursor.js';
+import {
+  type SimBatch,
+  type SimWorkerInit,
+  type SimWorkerMessage,
+  STAMP_PLACEHOLDER,
+  STOP,
+  TAKEN,
+} from './thread-messages.js';
+
+const STAMP_LENGTH = STAMP_PLACEHOLDER.length;
+
+/** An event from a worker: its JSON and the fields the pipeline needs; the envelope is parsed only if read. */
+class WireEvent implements SourceEvent {
+  private parsed: StreamEnvelope | undefined = undefined;
+
+  constructor(
+    readonly seq: number,
+    readonly at: number,
+    readonly json: string,
+    readonly type: EventType,
+    readonly key: string,
+    readonly id: string,
+  ) {}
+
+  get envelope(): StreamEnvelope {
+    if (this.parsed === undefined) this.parsed = JSON.parse(this.json) as StreamEnvelope;
+    return this.parsed;
+  }
+}
+
+/** One worker and the batch of it being read. */
+class PartReader {
+  private readonly worker: Worker;
+  private readonly flow: Int32Array;
+  private readonly inbox: SimWorkerMessage[] = [];
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+  ended = false;
+  ts: Float64Array = new Float64Array(0);
+  types: Uint8Array = new Uint8Array(0);
+  stamp: Uint32Array = new Uint32Array(0);
+  /** Per event: JSON, id, partition key. */
+  text: string[] = [];
+  i = 0;
+  n = 0;
+
+  constructor(init: Omit<SimWorkerInit, 'flow'>) {
+    const shared = new SharedArrayBuffer(8);
+    this.flow = new Int32Array(shared);
+    this.worker = startWorker(import.meta.url, './worker', {
+      workerData: { ...init, flow: shared } satisfies SimWorkerInit,
+      // Simulating makes many short-lived objects: a larger young generation than a worker's default saves
+      // copying them from scavenge to scavenge.
+      resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 32 },
+    });
+    this.worker.on('message', (m: SimWorkerMessage) => {
+      if (m.type === 'error') this.fail(new DatagenError('INTERNAL', `simulator thread failed: ${m.message}`));
+      else this.inbox.push(m);
+      this.wake?.();
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', () => this.fail(new DatagenError('INTERNAL', 'simulator thread exited early')));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake?.();
+  }
+
+  /** Loads the worker's next batch (or learns that it ended). */
+  async refill(): Promise<void> {
+    for (;;) {
+      const m = this.inbox.shift();
+      if (m?.type === 'end') {
+        this.ended = true;
+        return;
+      }
+      if (m?.type === 'batch') {
+        this.load(m);
+        return;
+      }
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private load(m: SimBatch): void {
+    this.ts = m.ts;
+    this.types = m.types;
+    this.stamp = m.stamp;
+    this.text = m.text.split('\n');
+    this.i = 0;
+    this.n = m.ts.length;
+    Atomics.add(this.flow, TAKEN, 1);
+    Atomics.notify(this.flow, TAKEN);
+  }
+
+  async close(): Promise<void> {
+    Atomics.store(this.flow, STOP, 1);
+    Atomics.notify(this.flow, TAKEN);
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
+
+export interface ThreadedCursorOptions {
+  config: Config;
+  startDay: number;
+  snapshot?: SimSnapshot;
+  /** Worker threads: the world's DC groups are dealt among them. */
+  threads: number;
+  /** Stop before this simulated instant (UTC ms). */
+  until?: number;
+}
+
+/** @example const c = new ThreadedCursor({ config, startDay, threads: 2 }); while (await c.advance()) c.take(seq, Date.now()); */
+export class ThreadedCursor implements SimCursor {
+  private readonly readers: PartReader[];
+  private cur: PartReader | undefined;
+
+  constructor(opts: ThreadedCursorOptions) {
+    const config = JSON.parse(JSON.stringify(opts.config));
+    this.readers = Array.from(
+      { length: opts.threads },
+      (_, i) =>
+        new PartReader({
+          config,
+          startDay: opts.startDay,
+          snapshot: opts.snapshot,
+          part: { index: i + 1, count: opts.threads },
+          until: opts.until,
+        }),
+    );
+  }
+
+  advance(): boolean | Promise<boolean> {
+    if (this.cur) this.cur.i++;
+    for (const r of this.readers) if (r.i >= r.n && !r.ended) return this.refillAndPick();
+    return this.pick();
+  }
+
+  private async refillAndPick(): Promise<boolean> {
+    for (const r of this.readers) while (r.i >= r.n && !r.ended) await r.refill();
+    return this.pick();
+  }
+
+  /** The part whose next event comes first: earliest time, then lowest id (as one simulator orders them). */
+  private pick(): boolean {
+    let best: PartReader | undefined;
+    for (const r of this.readers) {
+      if (r.i >= r.n) continue;
+      if (
+        best === undefined ||
+        r.ts[r.i] < best.ts[best.i] ||
+        (r.ts[r.i] === best.ts[best.i] && r.text[3 * r.i + 1] < best.text[3 * best.i + 1])
+      )
+        best = r;
+    }
+    this.cur = best;
+    return best !== undefined;
+  }
+
+  get ts(): number {
+    const r = this.cur!;
+    return r.ts[r.i];
+  }
+
+  get type(): EventType {
+    const r = this.cur!;
+    return EVENT_TYPES[r.types[r.i]];
+  }
+
+  get id(): string {
+    const r = this.cur!;
+    return r.text[3 * r.i + 1];
+  }
+
+  take(seq: number, at: number): SourceEvent {
+    const r = this.cur!;
+    const json = r.text[3 * r.i];
+    const s = r.stamp[r.i];
+    const stamped = json.slice(0, s) + iso(at) + json.slice(s + STAMP_LENGTH);
+    return new WireEvent(seq, at, stamped, EVENT_TYPES[r.types[r.i]], r.text[3 * r.i + 2], r.text[3 * r.i + 1]);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.readers.map((r) => r.close()));
+  }
+}

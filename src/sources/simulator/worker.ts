@@ -1,0 +1,154 @@
+// A simulator source worker thread: simulates its part of the world (simulator.ts's parts: DC groups, marketing
+// with part 1) in event-time order, and serialises each event's envelope, so that the main thread only merges the
+// parts, stamps the ingest time and hands the JSON on. At most BATCHES_AHEAD batches ahead of the reader.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { configSchema } from '../../config/schema.js';
+import { EVENT_TYPES, type EventType } from '../../events/types.js';
+import { buildContext } from '../../simulate/context.js';
+import { toEnvelope } from '../../simulate/envelope.js';
+import type { SimEvent } from '../../simulate/event-buffer.js';
+import { Simulator } from '../../simulate/simulator.js';
+import { timeOrderedAs } from '../../simulate/time-order.js';
+import { buildWorld } from '../../world/build.js';
+import {
+  BATCHES_AHEAD,
+  EVENTS_PER_BATCH,
+  type SimBatch,
+  type SimWorkerInit,
+  type SimWorkerMessage,
+  STAMP_PLACEHOLDER,
+  STOP,
+  TAKEN,
+} from './thread-messages.js';
+
+class Stopped extends Error {}
+
+const init = workerData as SimWorkerInit;
+const port = parentPort!;
+const flow = new Int32Array(init.flow);
+const typeIndex = new Map<EventType, number>(EVENT_TYPES.map((t, i) => [t, i]));
+const STAMP_FIELD = '"ingest_timestamp":"';
+const ingestAt = Date.parse(STAMP_PLACEHOLDER);
+const until = init.until;
+let sent = 0;
+
+function post(m: SimWorkerMessage): void {
+  port.postMessage(m);
+}
+
+/** True when the reader has room for another batch. */
+function room(): boolean {
+  return sent - Atomics.load(flow, TAKEN) < BATCHES_AHEAD;
+}
+
+/** Waits until the reader has room for another batch. */
+function waitForRoom(): void {
+  // Simulating is synchronous, so waiting for the reader blocks this thread rather than awaiting.
+  for (let taken = Atomics.load(flow, TAKEN); sent - taken >= BATCHES_AHEAD; taken = Atomics.load(flow, TAKEN)) {
+    if (Atomics.load(flow, STOP) === 1) throw new Stopped();
+    Atomics.wait(flow, TAKEN, taken, 200);
+  }
+}
+
+/** An event serialised as soon as its unit is simulated (JSON with the placeholder ingest time). */
+interface Serialised {
+  ts: number;
+  event_id: string;
+  key: string;
+  type: number;
+  /** Where the placeholder ingest time starts in `json`. */
+  stamp: number;
+  json: string;
+}
+
+const SENT: Serialised = { ts: 0, event_id: '', key: '', type: 0, stamp: 0, json: '' };
+
+function serialise(e: SimEvent): Serialised {
+  const json = JSON.stringify(toEnvelope(e, ingestAt));
+  // The payload comes first and holds no such field, so the last occurrence is the envelope's.
+  const stamp = json.lastIndexOf(STAMP_FIELD) + STAMP_FIELD.length;
+  return { ts: e.ts, event_id: e.event_id, key: e.partition_key, type: typeIndex.get(e.event_type)!, stamp, json };
+}
+
+/**
+ * Sends the events released in time order, a batch at a time, while the next day is simulated: after each unit it
+ * sends what the reader has room for, and the rest once the day is done.
+ */
+class Sender {
+  private released: Serialised[] = [];
+  private next = 0;
+  /** Set once an event at or after `until` is met: nothing more is sent. */
+  ended = false;
+
+  /** Sends while the reader has room (or, when `wait`, until all released events are sent). */
+  pump(wait: boolean): void {
+    while (this.next < this.released.length && !this.ended) {
+      if (wait) waitForRoom();
+      else if (!room()) return;
+      this.sendBatch();
+    }
+  }
+
+  release(events: Serialised[]): void {
+    this.pump(true);
+    this.released = events;
+    this.next = 0;
+  }
+
+  private sendBatch(): void {
+    let count = Math.min(EVENTS_PER_BATCH, this.released.length - this.next);
+    const first = this.next;
+    for (let i = 0; i < count; i++) {
+      const e = this.released[first + i];
+      if (until !== undefined && e.ts >= until) {
+        this.ended = true;
+        count = i;
+      }
+    }
+    this.next += count;
+    if (count === 0) return;
+    const ts = new Float64Array(count);
+    const types = new Uint8Array(count);
+    const stamp = new Uint32Array(count);
+    const text = new Array<string>(3 * count);
+    for (let i = 0; i < count; i++) {
+      const e = this.released[first + i];
+      ts[i] = e.ts;
+      types[i] = e.type;
+      stamp[i] = e.stamp;
+      text[3 * i] = e.json;
+      text[3 * i + 1] = e.event_id;
+      text[3 * i + 2] = e.key;
+      // Sent: its memory may go while the rest of the day waits.
+      this.released[first + i] = SENT;
+    }
+    const batch: SimBatch = { type: 'batch', ts, types, stamp, text: text.join('\n') };
+    port.postMessage(batch, [ts.buffer, types.buffer, stamp.buffer]);
+    sent++;
+  }
+}
+
+function run(): void {
+  const config = configSchema.parse(init.config);
+  const sim = new Simulator(
+    buildContext(config, buildWorld(config)),
+    init.startDay,
+    undefined,
+    init.snapshot,
+    init.part,
+  );
+  const sender = new Sender();
+  for (const released of timeOrderedAs(sim, Number.MAX_SAFE_INTEGER, serialise, () => sender.pump(false))) {
+    sender.release(released);
+    if (sender.ended || Atomics.load(flow, STOP) === 1) break;
+  }
+  sender.pump(true);
+}
+
+try {
+  run();
+  post({ type: 'end' });
+} catch (err) {
+  if (!(err instanceof Stopped)) post({ type: 'error', message: (err as Error).stack ?? String(err) });
+}
