@@ -1,6 +1,6 @@
 // Turning simulator events into the wire envelope (and its JSON line).
 
-import type { EventEnvelope } from '../events/envelope.js';
+import { type EventEnvelope, SCHEMA_VERSION } from '../events/envelope.js';
 import { iso, type SimEvent } from './event-buffer.js';
 
 /**
@@ -17,9 +17,20 @@ export function toEnvelope(e: SimEvent, ingestAt?: number): EventEnvelope {
     payload: e.payload,
     trace_id: e.trace_id,
     ingest_timestamp: ingestAt === undefined ? ts : iso(ingestAt),
-    schema_version: '1.0',
+    schema_version: SCHEMA_VERSION,
     source: 'retail-datagen',
     correlation_id: e.correlation_id || undefined,
     partition_key: e.partition_key,
   } as EventEnvelope;
+}
+
+/**
+ * JSON.stringify(toEnvelope(e, ingestAt)), about a third faster: the envelope's text fields are ids, keys, types and
+ * ISO times this simulator makes (no quote, backslash or control character to escape), so they are written as they
+ * are and only the payload goes through JSON.stringify. envelope.test.ts checks both agree on every event of a day.
+ */
+export function envelopeJson(e: SimEvent, ingestAt?: number): string {
+  const ts = iso(e.ts);
+  const correlation = e.correlation_id ? `,"correlation_id":"${e.correlation_id}"` : '';
+  return `{"event_type":"${e.event_type}","event_id":"${e.event_id}","event_ts":"${ts}","payload":${JSON.stringify(e.payload)},"trace_id":"${e.trace_id}","ingest_timestamp":"${ingestAt === undefined ? ts : iso(ingestAt)}","schema_version":"${SCHEMA_VERSION}","source":"retail-datagen"${correlation},"partition_key":"${e.partition_key}"}`;
 }

@@ -1,13 +1,33 @@
 // Where the simulator source reads its events from, one at a time in (event_ts, event_id) order: the simulator in
 // this thread, or worker threads that simulate parts of the world and serialise the envelopes (threads.ts).
 
+import type { StreamEnvelope } from '../../events/record-envelope.js';
 import type { EventType } from '../../events/types.js';
 import type { SimContext } from '../../simulate/context.js';
-import { toEnvelope } from '../../simulate/envelope.js';
+import { envelopeJson } from '../../simulate/envelope.js';
 import type { SimEvent } from '../../simulate/event-buffer.js';
 import { type SimSnapshot, Simulator } from '../../simulate/simulator.js';
 import { timeOrdered } from '../../simulate/time-order.js';
 import type { SourceEvent } from '../types.js';
+
+/** A serialised event: its JSON and the fields the pipeline needs; the envelope is parsed only if read. */
+export class WireEvent implements SourceEvent {
+  private parsed: StreamEnvelope | undefined = undefined;
+
+  constructor(
+    readonly seq: number,
+    readonly at: number,
+    readonly json: string,
+    readonly type: EventType,
+    readonly key: string,
+    readonly id: string,
+  ) {}
+
+  get envelope(): StreamEnvelope {
+    if (this.parsed === undefined) this.parsed = JSON.parse(this.json) as StreamEnvelope;
+    return this.parsed;
+  }
+}
 
 export interface SimCursor {
   /** Moves to the next event; false when there is none (a promise when the next one is still being made). */
@@ -21,7 +41,7 @@ export interface SimCursor {
   close(): Promise<void>;
 }
 
-/** The simulator in this thread; the pipeline serialises the envelopes. */
+/** The simulator in this thread. */
 export class LocalCursor implements SimCursor {
   private readonly days: Generator<SimEvent[]>;
   private day: SimEvent[] = [];
@@ -58,7 +78,8 @@ export class LocalCursor implements SimCursor {
   }
 
   take(seq: number, at: number): SourceEvent {
-    return { envelope: toEnvelope(this.day[this.i], at), seq, at };
+    const e = this.day[this.i];
+    return new WireEvent(seq, at, envelopeJson(e, at), e.event_type, e.partition_key, e.event_id);
   }
 
   async close(): Promise<void> {

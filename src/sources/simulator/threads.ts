@@ -5,13 +5,12 @@
 import type { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/schema.js';
 import { DatagenError } from '../../errors.js';
-import type { StreamEnvelope } from '../../events/record-envelope.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { iso } from '../../simulate/event-buffer.js';
 import type { SimSnapshot } from '../../simulate/simulator.js';
 import { startWorker } from '../../threads.js';
 import type { SourceEvent } from '../types.js';
-import type { SimCursor } from './cursor.js';
+import { type SimCursor, WireEvent } from './cursor.js';
 import {
   type SimBatch,
   type SimWorkerInit,
@@ -22,25 +21,6 @@ import {
 } from './thread-messages.js';
 
 const STAMP_LENGTH = STAMP_PLACEHOLDER.length;
-
-/** An event from a worker: its JSON and the fields the pipeline needs; the envelope is parsed only if read. */
-class WireEvent implements SourceEvent {
-  private parsed: StreamEnvelope | undefined = undefined;
-
-  constructor(
-    readonly seq: number,
-    readonly at: number,
-    readonly json: string,
-    readonly type: EventType,
-    readonly key: string,
-    readonly id: string,
-  ) {}
-
-  get envelope(): StreamEnvelope {
-    if (this.parsed === undefined) this.parsed = JSON.parse(this.json) as StreamEnvelope;
-    return this.parsed;
-  }
-}
 
 /** One worker and the batch of it being read. */
 class PartReader {
@@ -65,7 +45,7 @@ class PartReader {
       workerData: { ...init, flow: shared } satisfies SimWorkerInit,
       // Simulating makes many short-lived objects: a larger young generation than a worker's default saves
       // copying them from scavenge to scavenge.
-      resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 96 },
     });
     this.worker.on('message', (m: SimWorkerMessage) => {
       if (m.type === 'error') this.fail(new DatagenError('INTERNAL', `simulator thread failed: ${m.message}`));

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { configSchema } from '../../config/schema.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { buildContext } from '../../simulate/context.js';
-import { toEnvelope } from '../../simulate/envelope.js';
+import { envelopeJson } from '../../simulate/envelope.js';
 import type { SimEvent } from '../../simulate/event-buffer.js';
 import { Simulator } from '../../simulate/simulator.js';
 import { timeOrderedAs } from '../../simulate/time-order.js';
@@ -65,7 +65,7 @@ interface Serialised {
 const SENT: Serialised = { ts: 0, event_id: '', key: '', type: 0, stamp: 0, json: '' };
 
 function serialise(e: SimEvent): Serialised {
-  const json = JSON.stringify(toEnvelope(e, ingestAt));
+  const json = envelopeJson(e, ingestAt);
   // The payload comes first and holds no such field, so the last occurrence is the envelope's.
   const stamp = json.lastIndexOf(STAMP_FIELD) + STAMP_FIELD.length;
   return { ts: e.ts, event_id: e.event_id, key: e.partition_key, type: typeIndex.get(e.event_type)!, stamp, json };
