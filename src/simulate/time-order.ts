@@ -29,14 +29,21 @@ export function nextDayStart(sim: Simulator): number {
  * Yields the simulator's events in (event_ts, event_id) order, day after day, until `untilDay` (exclusive).
  * @example for (const batch of timeOrdered(sim, end)) write(batch);
  */
-export function timeOrdered(sim: Simulator, untilDay: number): Generator<SimEvent[]> {
-  return timeOrderedAs(sim, untilDay, (e) => e);
+export function* timeOrdered(sim: Simulator, untilDay: number): Generator<SimEvent[]> {
+  for (const r of timeOrderedAs(sim, untilDay, (e) => e)) if (r.events.length > 0) yield r.events;
+}
+
+/** Events released in time order, and the time at or after which all later ones are. */
+export interface Release<T> {
+  events: T[];
+  watermark: number;
 }
 
 /**
  * timeOrdered, with each event turned into `T` as soon as its unit is simulated (e.g. its JSON: events held until
  * their release are then compact, and the simulator's objects die young), and `afterUnit` called after each unit so
- * that a consumer of the last released batch may go on with it meanwhile.
+ * that a consumer of the last released batch may go on with it meanwhile. One release per day, even an empty one
+ * (a part of the world may have nothing to say for a day): its watermark tells how far the stream has come.
  * @example for (const batch of timeOrderedAs(sim, end, (e) => ({ ts: e.ts, event_id: e.event_id, json: serialise(e) }))) send(batch);
  */
 export function* timeOrderedAs<T extends Timed>(
@@ -44,7 +51,7 @@ export function* timeOrderedAs<T extends Timed>(
   untilDay: number,
   convert: (e: SimEvent) => T,
   afterUnit?: () => void,
-): Generator<T[]> {
+): Generator<Release<T>> {
   let pending: T[] = [];
   const add = (unit: SimEvent[]) => {
     for (const e of unit) pending.push(convert(e));
@@ -56,8 +63,8 @@ export function* timeOrderedAs<T extends Timed>(
     pending.sort(compare);
     let cut = 0;
     while (cut < pending.length && pending[cut].ts < watermark) cut++;
-    if (cut > 0) yield pending.slice(0, cut);
+    yield { events: pending.slice(0, cut), watermark };
     pending = pending.slice(cut);
   }
-  if (pending.length > 0) yield pending;
+  if (pending.length > 0) yield { events: pending, watermark: Number.POSITIVE_INFINITY };
 }

@@ -37,7 +37,8 @@ export interface SimulatorSourceOptions {
  * @example new SimulatorSource({ simulation: simulationOf(config), startDay, pacing: { mode: 'max' } })
  */
 export function simulationOf(config: Config): SimulatorSourceOptions['simulation'] {
-  const threads = config.performance.stream_workers;
+  // Parts are groups of DCs with their stores: a thread without one would only pass on empty days.
+  const threads = Math.min(config.performance.stream_workers, config.volume.dcs);
   return threads > 0 ? { config, threads } : { ctx: buildContext(config, buildWorld(config)) };
 }
 

@@ -39,6 +39,8 @@ export interface SimBatch {
   types: Uint8Array<ArrayBuffer>;
   stamp: Uint32Array<ArrayBuffer>;
   text: string;
+  /** Every later event of the part is at or after this time (UTC ms): the reader need not wait for it before. */
+  watermark: number;
 }
 
 export type SimWorkerMessage = SimBatch | { type: 'end' } | { type: 'error'; message: string };

@@ -25,10 +25,15 @@ const START = dayOf('2024-11-27');
 const UNTIL = Date.parse('2024-11-29T12:00:00Z');
 
 /** Everything a stream of the source gives after `after`, with a clock that moves 1 ms per event. */
-async function collect(streamWorkers: number, after = 0, typeRates?: Partial<Record<EventType, number>>) {
+async function collect(
+  streamWorkers: number,
+  after = 0,
+  typeRates?: Partial<Record<EventType, number>>,
+  simulation = simulationOf(config(streamWorkers)),
+) {
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const source = new SimulatorSource({
-    simulation: simulationOf(config(streamWorkers)),
+    simulation,
     startDay: START,
     pacing: { mode: 'max' },
     until: UNTIL,
@@ -71,4 +76,13 @@ test('a threaded stream resumed after a position, with type rates, continues wit
   const whole = await collect(0, 0, rates);
   const resumed = await collect(2, 1234, rates);
   assert.deepEqual(resumed.map(shape), whole.slice(1234).map(shape));
+});
+
+test('a part with nothing to simulate (more threads than DCs) does not hold the others back', async () => {
+  const oneDc = { ...config(0), volume: { ...config(0).volume, dcs: 1 } };
+  const local = await collect(0, 0, undefined, simulationOf(oneDc));
+  // simulationOf would start one thread here; two are forced, the second with an empty part.
+  const threaded = await collect(2, 0, undefined, { config: oneDc, threads: 2 });
+  assert.ok(local.length > 1000);
+  assert.deepEqual(threaded.map(shape), local.map(shape));
 });

@@ -37,6 +37,8 @@ class PartReader {
   text: string[] = [];
   i = 0;
   n = 0;
+  /** Every event of the part after those loaded is at or after this time. */
+  watermark = Number.NEGATIVE_INFINITY;
 
   constructor(init: Omit<SimWorkerInit, 'flow'>) {
     const shared = new SharedArrayBuffer(8);
@@ -88,6 +90,7 @@ class PartReader {
     this.text = m.text.split('\n');
     this.i = 0;
     this.n = m.ts.length;
+    this.watermark = m.watermark;
     Atomics.add(this.flow, TAKEN, 1);
     Atomics.notify(this.flow, TAKEN);
   }
@@ -117,14 +120,15 @@ export class ThreadedCursor implements SimCursor {
 
   constructor(opts: ThreadedCursorOptions) {
     const config = JSON.parse(JSON.stringify(opts.config));
+    const threads = opts.threads;
     this.readers = Array.from(
-      { length: opts.threads },
+      { length: threads },
       (_, i) =>
         new PartReader({
           config,
           startDay: opts.startDay,
           snapshot: opts.snapshot,
-          part: { index: i + 1, count: opts.threads },
+          part: { index: i + 1, count: threads },
           until: opts.until,
         }),
     );
@@ -132,17 +136,14 @@ export class ThreadedCursor implements SimCursor {
 
   advance(): boolean | Promise<boolean> {
     if (this.cur) this.cur.i++;
-    for (const r of this.readers) if (r.i >= r.n && !r.ended) return this.refillAndPick();
     return this.pick();
   }
 
-  private async refillAndPick(): Promise<boolean> {
-    for (const r of this.readers) while (r.i >= r.n && !r.ended) await r.refill();
-    return this.pick();
-  }
-
-  /** The part whose next event comes first: earliest time, then lowest id (as one simulator orders them). */
-  private pick(): boolean {
+  /**
+   * Moves to the part whose next event comes first: earliest time, then lowest id (as one simulator orders them).
+   * A part whose batch is used up is waited for only if its watermark does not put its next event after that one.
+   */
+  private pick(): boolean | Promise<boolean> {
     let best: PartReader | undefined;
     for (const r of this.readers) {
       if (r.i >= r.n) continue;
@@ -153,8 +154,16 @@ export class ThreadedCursor implements SimCursor {
       )
         best = r;
     }
+    for (const r of this.readers) {
+      if (r.i >= r.n && !r.ended && (best === undefined || r.watermark <= best.ts[best.i])) return this.refill(r);
+    }
     this.cur = best;
     return best !== undefined;
+  }
+
+  private async refill(r: PartReader): Promise<boolean> {
+    await r.refill();
+    return this.pick();
   }
 
   get ts(): number {

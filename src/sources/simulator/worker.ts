@@ -78,7 +78,9 @@ function serialise(e: SimEvent): Serialised {
 class Sender {
   private released: Serialised[] = [];
   private next = 0;
-  /** Set once an event at or after `until` is met: nothing more is sent. */
+  /** The watermark of the current release: every event after it is at or after this time. */
+  private watermark = Number.NEGATIVE_INFINITY;
+  /** Set once the stream reached `until`: nothing more is sent. */
   ended = false;
 
   /** Sends while the reader has room (or, when `wait`, until all released events are sent). */
@@ -90,18 +92,23 @@ class Sender {
     }
   }
 
-  release(events: Serialised[]): void {
+  /** Takes the next release, once the last one is sent; an empty one is passed on for its watermark. */
+  release(events: Serialised[], watermark: number): void {
     this.pump(true);
     this.released = events;
     this.next = 0;
+    this.watermark = watermark;
+    if (events.length === 0 && !this.ended) {
+      waitForRoom();
+      this.post(new Float64Array(0), new Uint8Array(0), new Uint32Array(0), [], watermark);
+    }
   }
 
   private sendBatch(): void {
     let count = Math.min(EVENTS_PER_BATCH, this.released.length - this.next);
     const first = this.next;
     for (let i = 0; i < count; i++) {
-      const e = this.released[first + i];
-      if (until !== undefined && e.ts >= until) {
+      if (until !== undefined && this.released[first + i].ts >= until) {
         this.ended = true;
         count = i;
       }
@@ -123,7 +130,19 @@ class Sender {
       // Sent: its memory may go while the rest of the day waits.
       this.released[first + i] = SENT;
     }
-    const batch: SimBatch = { type: 'batch', ts, types, stamp, text: text.join('\n') };
+    // The release is in time order: what follows this batch starts at its next event, or at the release's watermark.
+    const after = this.next < this.released.length ? this.released[this.next].ts : this.watermark;
+    this.post(ts, types, stamp, text, after);
+  }
+
+  private post(
+    ts: Float64Array<ArrayBuffer>,
+    types: Uint8Array<ArrayBuffer>,
+    stamp: Uint32Array<ArrayBuffer>,
+    text: string[],
+    watermark: number,
+  ): void {
+    const batch: SimBatch = { type: 'batch', ts, types, stamp, text: text.join('\n'), watermark };
     port.postMessage(batch, [ts.buffer, types.buffer, stamp.buffer]);
     sent++;
   }
@@ -139,9 +158,10 @@ function run(): void {
     init.part,
   );
   const sender = new Sender();
-  for (const released of timeOrderedAs(sim, Number.MAX_SAFE_INTEGER, serialise, () => sender.pump(false))) {
-    sender.release(released);
-    if (sender.ended || Atomics.load(flow, STOP) === 1) break;
+  for (const r of timeOrderedAs(sim, Number.MAX_SAFE_INTEGER, serialise, () => sender.pump(false))) {
+    sender.release(r.events, r.watermark);
+    // Past `until`, no later day has anything to send.
+    if (sender.ended || (until !== undefined && r.watermark >= until) || Atomics.load(flow, STOP) === 1) break;
   }
   sender.pump(true);
 }
