@@ -1,7 +1,8 @@
-// Starting a worker thread from a module of this package, under the TypeScript loader (tests, benchmarks: the
-// module is a .ts file) or built (.js).
+// Worker threads of this package: starting one from a module under the TypeScript loader (tests, benchmarks: the
+// module is a .ts file) or built (.js), and the link its main thread keeps (messages, flow control, stop).
 
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { DatagenError } from './errors.js';
 
 /**
  * A worker running the module `name` (without extension) next to the module at `from` (its import.meta.url).
@@ -17,4 +18,68 @@ export function startWorker(from: string, name: string, options: WorkerOptions):
         eval: true,
       })
     : new Worker(url, options);
+}
+
+/** Slot of a WorkerLink's flow-control array counting the messages the main thread has finished with. */
+export const FLOW_DONE = 0;
+/** Slot of a WorkerLink's flow-control array that the main thread sets to 1 to stop the worker. */
+export const FLOW_STOP = 1;
+
+/**
+ * A worker thread that sends messages (its failures as `{ type: 'error', message }`) and is held back by a shared
+ * flow-control array: the main thread counts the messages it has finished with (FLOW_DONE), and the worker waits
+ * while it is too far ahead; FLOW_STOP tells it to stop.
+ * @example const link = new WorkerLink<M>(import.meta.url, './worker', 'simulator thread', (flow) => ({ workerData: { flow } }));
+ */
+export class WorkerLink<M> {
+  private readonly worker: Worker;
+  private readonly counts: Int32Array;
+  private readonly inbox: M[] = [];
+  private failure: Error | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(from: string, name: string, label: string, options: (flow: SharedArrayBuffer) => WorkerOptions) {
+    const flow = new SharedArrayBuffer(8);
+    this.counts = new Int32Array(flow);
+    this.worker = startWorker(from, name, options(flow));
+    this.worker.on('message', (m: M | { type: 'error'; message: string }) => {
+      const failed = (m as { type?: unknown }).type === 'error';
+      if (failed) this.fail(new DatagenError('INTERNAL', `${label} failed: ${(m as { message: string }).message}`));
+      else this.inbox.push(m as M);
+      this.wake?.();
+    });
+    this.worker.on('error', (err) => this.fail(err));
+    this.worker.on('exit', () => this.fail(new DatagenError('INTERNAL', `${label} exited early`)));
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake?.();
+  }
+
+  /** The worker's next message, in the order it sent them. */
+  async next(): Promise<M> {
+    for (;;) {
+      const m = this.inbox.shift();
+      if (m !== undefined) return m;
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Counts a message as finished with, which lets the worker send another. */
+  done(): void {
+    Atomics.add(this.counts, FLOW_DONE, 1);
+    Atomics.notify(this.counts, FLOW_DONE);
+  }
+
+  async close(): Promise<void> {
+    Atomics.store(this.counts, FLOW_STOP, 1);
+    Atomics.notify(this.counts, FLOW_DONE);
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
 }

@@ -6,10 +6,8 @@ import type { BuiltChunk } from '../store/chunk-builder.js';
 
 /** Chunks a worker may send beyond those stored: about 20 MB, half a second of simulating while a day commits. */
 export const MAX_CHUNKS_AHEAD = 64;
-/** Slot of the shared flow-control array counting the chunks the main thread has stored. */
-export const STORED = 0;
-/** Slot of the shared flow-control array that the main thread sets to 1 to stop the worker. */
-export const STOP = 1;
+/** Slot of the shared flow-control array counting the chunks the main thread has stored (threads.ts). */
+export { FLOW_DONE as STORED, FLOW_STOP as STOP } from '../threads.js';
 
 /**
  * What a worker starts from.

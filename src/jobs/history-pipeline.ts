@@ -2,15 +2,14 @@
 // (history-worker.ts); the main thread appends the chunks and commits a day per transaction, part after part in a
 // fixed order. The workers simulate the next day while the main thread appends and commits the last one.
 
-import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
-import { DatagenError } from '../errors.js';
 import { type Shard, type SimSnapshot, Simulator } from '../simulate/simulator.js';
 import { ChunkAppender } from '../store/chunk-appender.js';
 import { buffersOf } from '../store/chunk-builder.js';
 import type { Database } from '../store/database.js';
-import { startWorker } from '../threads.js';
-import { STOP, STORED, type WorkerInit, type WorkerMessage } from './history-messages.js';
+import { WorkerLink } from '../threads.js';
+import type { WorkerInit, WorkerMessage } from './history-messages.js';
 
 export interface PipelineRun {
   config: Config;
@@ -37,66 +36,35 @@ type Reply = Exclude<WorkerMessage, { type: 'error' }>;
 
 /** One worker thread and the messages it sent that are not consumed yet. */
 class SimulationThread {
-  private readonly worker: Worker;
-  private readonly flow: Int32Array;
+  private readonly link: WorkerLink<Reply>;
   private readonly returns: MessagePort;
-  private readonly queue: Reply[] = [];
-  private failure?: Error;
-  private wake?: () => void;
 
   constructor(init: Omit<WorkerInit, 'flow' | 'returns'>, youngGenerationMb: number) {
-    const shared = new SharedArrayBuffer(8);
-    this.flow = new Int32Array(shared);
     const channel = new MessageChannel();
     this.returns = channel.port1;
-    const data: WorkerInit = { ...init, flow: shared, returns: channel.port2 };
     // Bounded heaps keep the process under 1 GiB (a worker holds about 150 MB of world and state); chunks in
     // flight live outside the heap.
-    this.worker = startWorker(import.meta.url, './history-worker', {
-      workerData: data,
+    this.link = new WorkerLink<Reply>(import.meta.url, './history-worker', 'history worker', (flow) => ({
+      workerData: { ...init, flow, returns: channel.port2 } satisfies WorkerInit,
       transferList: [channel.port2],
       resourceLimits: { maxOldGenerationSizeMb: 320, maxYoungGenerationSizeMb: youngGenerationMb },
-    });
-    this.worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'error') this.fail(new DatagenError('INTERNAL', `history worker failed: ${m.message}`));
-      else this.queue.push(m);
-      this.wake?.();
-    });
-    this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', () => this.fail(new DatagenError('INTERNAL', 'history worker exited early')));
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    this.wake?.();
+    }));
   }
 
   /** The next message of the worker, in the order it sent them. */
-  async next(): Promise<Reply> {
-    for (;;) {
-      const m = this.queue.shift();
-      if (m) return m;
-      if (this.failure) throw this.failure;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = undefined;
-    }
+  next(): Promise<Reply> {
+    return this.link.next();
   }
 
   /** Gives a stored chunk's buffers back and lets the worker send another. */
   stored(buffers: ArrayBuffer[]): void {
     this.returns.postMessage(buffers, buffers);
-    Atomics.add(this.flow, STORED, 1);
-    Atomics.notify(this.flow, STORED);
+    this.link.done();
   }
 
   async close(): Promise<void> {
-    Atomics.store(this.flow, STOP, 1);
-    Atomics.notify(this.flow, STORED);
-    this.worker.removeAllListeners('exit');
     this.returns.close();
-    await this.worker.terminate();
+    await this.link.close();
   }
 }
 

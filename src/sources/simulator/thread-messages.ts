@@ -6,10 +6,8 @@ import type { Part, SimSnapshot } from '../../simulate/simulator.js';
 export const BATCHES_AHEAD = 16;
 /** Events per batch a worker sends. */
 export const EVENTS_PER_BATCH = 1000;
-/** Slot of the shared flow-control array counting the batches the reader took. */
-export const TAKEN = 0;
-/** Slot of the shared flow-control array that the main thread sets to 1 to stop the worker. */
-export const STOP = 1;
+/** Slot of the shared flow-control array counting the batches the reader took (threads.ts's WorkerLink). */
+export { FLOW_DONE as TAKEN, FLOW_STOP as STOP } from '../../threads.js';
 /**
  * Workers serialise envelopes stamped with this ingest time; the reader puts the real one (an ISO time of the same
  * length) in its place when the event is handed on.

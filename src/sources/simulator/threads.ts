@@ -2,33 +2,20 @@
 // serialised; this thread merges the parts in (event_ts, event_id) order — the order of a single simulator, so
 // positions and ids do not depend on the number of threads — and stamps each event's ingest time as it is taken.
 
-import type { Worker } from 'node:worker_threads';
 import type { Config } from '../../config/schema.js';
-import { DatagenError } from '../../errors.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { iso } from '../../simulate/event-buffer.js';
 import type { SimSnapshot } from '../../simulate/simulator.js';
-import { startWorker } from '../../threads.js';
+import { WorkerLink } from '../../threads.js';
 import type { SourceEvent } from '../types.js';
 import { type SimCursor, WireEvent } from './cursor.js';
-import {
-  type SimBatch,
-  type SimWorkerInit,
-  type SimWorkerMessage,
-  STAMP_PLACEHOLDER,
-  STOP,
-  TAKEN,
-} from './thread-messages.js';
+import { type SimWorkerInit, type SimWorkerMessage, STAMP_PLACEHOLDER } from './thread-messages.js';
 
 const STAMP_LENGTH = STAMP_PLACEHOLDER.length;
 
 /** One worker and the batch of it being read. */
 class PartReader {
-  private readonly worker: Worker;
-  private readonly flow: Int32Array;
-  private readonly inbox: SimWorkerMessage[] = [];
-  private failure: Error | undefined;
-  private wake: (() => void) | undefined;
+  private readonly link: WorkerLink<Exclude<SimWorkerMessage, { type: 'error' }>>;
   ended = false;
   ts: Float64Array = new Float64Array(0);
   types: Uint8Array = new Uint8Array(0);
@@ -41,49 +28,21 @@ class PartReader {
   watermark = Number.NEGATIVE_INFINITY;
 
   constructor(init: Omit<SimWorkerInit, 'flow'>) {
-    const shared = new SharedArrayBuffer(8);
-    this.flow = new Int32Array(shared);
-    this.worker = startWorker(import.meta.url, './worker', {
-      workerData: { ...init, flow: shared } satisfies SimWorkerInit,
+    this.link = new WorkerLink(import.meta.url, './worker', 'simulator thread', (flow) => ({
+      workerData: { ...init, flow } satisfies SimWorkerInit,
       // Simulating makes many short-lived objects: a larger young generation than a worker's default saves
-      // copying them from scavenge to scavenge.
+      // copying them from scavenge to scavenge; the old generation holds the world and about a day of events.
       resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 96 },
-    });
-    this.worker.on('message', (m: SimWorkerMessage) => {
-      if (m.type === 'error') this.fail(new DatagenError('INTERNAL', `simulator thread failed: ${m.message}`));
-      else this.inbox.push(m);
-      this.wake?.();
-    });
-    this.worker.on('error', (err) => this.fail(err));
-    this.worker.on('exit', () => this.fail(new DatagenError('INTERNAL', 'simulator thread exited early')));
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    this.wake?.();
+    }));
   }
 
   /** Loads the worker's next batch (or learns that it ended). */
   async refill(): Promise<void> {
-    for (;;) {
-      const m = this.inbox.shift();
-      if (m?.type === 'end') {
-        this.ended = true;
-        return;
-      }
-      if (m?.type === 'batch') {
-        this.load(m);
-        return;
-      }
-      if (this.failure) throw this.failure;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = undefined;
+    const m = await this.link.next();
+    if (m.type === 'end') {
+      this.ended = true;
+      return;
     }
-  }
-
-  private load(m: SimBatch): void {
     this.ts = m.ts;
     this.types = m.types;
     this.stamp = m.stamp;
@@ -91,15 +50,11 @@ class PartReader {
     this.i = 0;
     this.n = m.ts.length;
     this.watermark = m.watermark;
-    Atomics.add(this.flow, TAKEN, 1);
-    Atomics.notify(this.flow, TAKEN);
+    this.link.done();
   }
 
-  async close(): Promise<void> {
-    Atomics.store(this.flow, STOP, 1);
-    Atomics.notify(this.flow, TAKEN);
-    this.worker.removeAllListeners('exit');
-    await this.worker.terminate();
+  close(): Promise<void> {
+    return this.link.close();
   }
 }
 
