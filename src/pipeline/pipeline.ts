@@ -225,30 +225,17 @@ export class Pipeline {
         routes?.set(key, destination);
       }
       const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
-      const out =
-        env === undefined
-          ? new QueuedEvent(
-              undefined,
-              json!,
-              destination,
-              ev.seq,
-              type,
-              ev.key!,
-              ev.id!,
-              ev.at,
-              priority === 'critical',
-            )
-          : new QueuedEvent(
-              env,
-              JSON.stringify(env),
-              destination,
-              ev.seq,
-              type,
-              env.partition_key,
-              env.event_id,
-              ev.at,
-              priority === 'critical',
-            );
+      const out = new QueuedEvent(
+        env,
+        json ?? JSON.stringify(env),
+        destination,
+        ev.seq,
+        type,
+        env === undefined ? (ev.key as string) : env.partition_key,
+        env === undefined ? (ev.id as string) : env.event_id,
+        ev.at,
+        priority === 'critical',
+      );
       this.stats.generated(type);
       if (hooks?.eventGenerated) hooks.eventGenerated(out.envelope);
       if (!this.queue.tryPush(out, priority)) {
