@@ -4,6 +4,32 @@
 import { DEFAULT_WEIGHTS, PRIORITIES, type Priority } from '../pipeline/queue.js';
 import type { Source, SourceEvent, StatefulSource } from './types.js';
 
+/** A member's event at its position in the merge, tagged; a serialised one stays so (its envelope unparsed). */
+class MergedEvent implements SourceEvent {
+  readonly json: string | undefined;
+  readonly type: string | undefined;
+  readonly key: string | undefined;
+  readonly id: string | undefined;
+  readonly at: number | undefined;
+
+  constructor(
+    private readonly inner: SourceEvent,
+    readonly seq: number,
+    readonly source: string,
+    readonly priority: Priority | undefined,
+  ) {
+    this.json = inner.json;
+    this.type = inner.type;
+    this.key = inner.key;
+    this.id = inner.id;
+    this.at = inner.at;
+  }
+
+  get envelope() {
+    return this.inner.envelope;
+  }
+}
+
 /** One source of a merge, with where it resumes. */
 export interface MergeMember {
   name: string;
@@ -96,7 +122,7 @@ export class MergedSource implements Source {
         for (const e of next.events) {
           seq++;
           this.log.push({ at: seq, member: next.member, position: e.seq });
-          out.push({ envelope: e.envelope, seq, source: m.name, priority: m.priority ?? e.priority });
+          out.push(new MergedEvent(e, seq, m.name, m.priority ?? e.priority));
         }
         yield out;
       }
