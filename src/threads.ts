@@ -26,6 +26,19 @@ export const FLOW_DONE = 0;
 export const FLOW_STOP = 1;
 
 /**
+ * In a worker: waits while `sent` messages are `max` or more ahead of those the main thread finished with; false
+ * when the main thread asked it to stop. Simulating is synchronous, so waiting blocks the thread rather than awaits.
+ * @example if (!waitForRoom(counts, sent, 16)) throw new Stopped();
+ */
+export function waitForRoom(counts: Int32Array, sent: number, max: number): boolean {
+  for (let done = Atomics.load(counts, FLOW_DONE); sent - done >= max; done = Atomics.load(counts, FLOW_DONE)) {
+    if (Atomics.load(counts, FLOW_STOP) === 1) return false;
+    Atomics.wait(counts, FLOW_DONE, done, 200);
+  }
+  return true;
+}
+
+/**
  * A worker thread that sends messages (its failures as `{ type: 'error', message }`) and is held back by a shared
  * flow-control array: the main thread counts the messages it has finished with (FLOW_DONE), and the worker waits
  * while it is too far ahead; FLOW_STOP tells it to stop.

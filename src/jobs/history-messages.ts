@@ -6,8 +6,8 @@ import type { BuiltChunk } from '../store/chunk-builder.js';
 
 /** Chunks a worker may send beyond those stored: about 20 MB, half a second of simulating while a day commits. */
 export const MAX_CHUNKS_AHEAD = 64;
-/** Slot of the shared flow-control array counting the chunks the main thread has stored (threads.ts). */
-export { FLOW_DONE as STORED, FLOW_STOP as STOP } from '../threads.js';
+/** Slot of the shared flow-control array that the main thread sets to 1 to stop the worker (threads.ts). */
+export { FLOW_STOP as STOP } from '../threads.js';
 
 /**
  * What a worker starts from.
@@ -20,7 +20,7 @@ export interface WorkerInit {
   shard: Shard;
   part: Part;
   snapshot?: SimSnapshot;
-  /** Int32Array over a SharedArrayBuffer, slots STORED and STOP. */
+  /** Int32Array over a SharedArrayBuffer, slots FLOW_DONE and FLOW_STOP of threads.ts. */
   flow: SharedArrayBuffer;
   /** Where the main thread gives back the buffers of stored chunks. */
   returns: MessagePort;

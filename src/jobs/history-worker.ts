@@ -7,8 +7,9 @@ import { configSchema } from '../config/schema.js';
 import { buildContext } from '../simulate/context.js';
 import { Simulator } from '../simulate/simulator.js';
 import { type BuiltChunk, buffersOf, FactChunkBuilder } from '../store/chunk-builder.js';
+import { waitForRoom } from '../threads.js';
 import { buildWorld } from '../world/build.js';
-import { MAX_CHUNKS_AHEAD, STOP, STORED, type WorkerInit, type WorkerMessage } from './history-messages.js';
+import { MAX_CHUNKS_AHEAD, STOP, type WorkerInit, type WorkerMessage } from './history-messages.js';
 
 class Stopped extends Error {}
 
@@ -25,15 +26,7 @@ function takeReturns(): void {
 }
 
 function send(chunk: BuiltChunk): void {
-  // Simulating is synchronous, so waiting for the main thread blocks this thread rather than awaiting.
-  for (
-    let stored = Atomics.load(flow, STORED);
-    sent - stored >= MAX_CHUNKS_AHEAD;
-    stored = Atomics.load(flow, STORED)
-  ) {
-    if (Atomics.load(flow, STOP) === 1) throw new Stopped();
-    Atomics.wait(flow, STORED, stored, 200);
-  }
+  if (!waitForRoom(flow, sent, MAX_CHUNKS_AHEAD)) throw new Stopped();
   takeReturns();
   port.postMessage({ type: 'chunk', chunk } satisfies WorkerMessage, buffersOf(chunk));
   sent++;

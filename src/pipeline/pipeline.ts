@@ -220,13 +220,16 @@ export class Pipeline {
       const from = ev.source ?? source.name;
       const key = routes ? `${from}\u0000${type}` : '';
       let destination = routes?.get(key);
+      // Read for content rules: kept, so that it is parsed once.
+      let parsed = env;
       if (destination === undefined) {
-        destination = router.route({ type, source: from, data: env ?? ev.envelope });
+        parsed ??= ev.envelope;
+        destination = router.route({ type, source: from, data: parsed });
         routes?.set(key, destination);
       }
       const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
       const out = new QueuedEvent(
-        env,
+        parsed,
         json ?? JSON.stringify(env),
         destination,
         ev.seq,

@@ -45,13 +45,12 @@ export interface SimCursor {
 export class LocalCursor implements SimCursor {
   private readonly days: Generator<SimEvent[]>;
   private day: SimEvent[] = [];
-  private i = 0;
+  private i = -1;
 
   constructor(ctx: SimContext, startDay: number, snapshot?: SimSnapshot) {
     // A fresh simulator every time: positions count from the same starting state.
     const sim = new Simulator(ctx, startDay, undefined, snapshot ? structuredClone(snapshot) : undefined);
     this.days = timeOrdered(sim, Number.MAX_SAFE_INTEGER);
-    this.i = -1;
   }
 
   advance(): boolean {

@@ -10,6 +10,7 @@ import { envelopeJson } from '../../simulate/envelope.js';
 import type { SimEvent } from '../../simulate/event-buffer.js';
 import { Simulator } from '../../simulate/simulator.js';
 import { timeOrderedAs } from '../../simulate/time-order.js';
+import { waitForRoom } from '../../threads.js';
 import { buildWorld } from '../../world/build.js';
 import {
   BATCHES_AHEAD,
@@ -43,12 +44,8 @@ function room(): boolean {
 }
 
 /** Waits until the reader has room for another batch. */
-function waitForRoom(): void {
-  // Simulating is synchronous, so waiting for the reader blocks this thread rather than awaiting.
-  for (let taken = Atomics.load(flow, TAKEN); sent - taken >= BATCHES_AHEAD; taken = Atomics.load(flow, TAKEN)) {
-    if (Atomics.load(flow, STOP) === 1) throw new Stopped();
-    Atomics.wait(flow, TAKEN, taken, 200);
-  }
+function waitUntilRoom(): void {
+  if (!waitForRoom(flow, sent, BATCHES_AHEAD)) throw new Stopped();
 }
 
 /** An event serialised as soon as its unit is simulated (JSON with the placeholder ingest time). */
@@ -86,7 +83,7 @@ class Sender {
   /** Sends while the reader has room (or, when `wait`, until all released events are sent). */
   pump(wait: boolean): void {
     while (this.next < this.released.length && !this.ended) {
-      if (wait) waitForRoom();
+      if (wait) waitUntilRoom();
       else if (!room()) return;
       this.sendBatch();
     }
@@ -99,7 +96,7 @@ class Sender {
     this.next = 0;
     this.watermark = watermark;
     if (events.length === 0 && !this.ended) {
-      waitForRoom();
+      waitUntilRoom();
       this.post(new Float64Array(0), new Uint8Array(0), new Uint32Array(0), [], watermark);
     }
   }
