@@ -49,7 +49,7 @@ export class WorkerLink<M> {
   private readonly counts: Int32Array;
   private readonly inbox: M[] = [];
   private failure: Error | undefined;
-  private wake: (() => void) | undefined;
+  private wakers: (() => void)[] = [];
 
   constructor(from: string, name: string, label: string, options: (flow: SharedArrayBuffer) => WorkerOptions) {
     const flow = new SharedArrayBuffer(8);
@@ -59,7 +59,7 @@ export class WorkerLink<M> {
       const failed = (m as { type?: unknown }).type === 'error';
       if (failed) this.fail(new DatagenError('INTERNAL', `${label} failed: ${(m as { message: string }).message}`));
       else this.inbox.push(m as M);
-      this.wake?.();
+      this.wakeAll();
     });
     this.worker.on('error', (err) => this.fail(err));
     this.worker.on('exit', () => this.fail(new DatagenError('INTERNAL', `${label} exited early`)));
@@ -67,19 +67,34 @@ export class WorkerLink<M> {
 
   private fail(err: Error): void {
     this.failure ??= err;
-    this.wake?.();
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const w of wakers) w();
+  }
+
+  /** The worker's next message if one has arrived (its failure once none is left), else undefined. */
+  poll(): M | undefined {
+    const m = this.inbox.shift();
+    if (m === undefined && this.failure) throw this.failure;
+    return m;
+  }
+
+  /** Resolves once a message or a failure is there to poll (at once if one is). */
+  arrival(): Promise<void> {
+    if (this.inbox.length > 0 || this.failure) return Promise.resolve();
+    return new Promise<void>((resolve) => this.wakers.push(resolve));
   }
 
   /** The worker's next message, in the order it sent them. */
   async next(): Promise<M> {
     for (;;) {
-      const m = this.inbox.shift();
+      const m = this.poll();
       if (m !== undefined) return m;
-      if (this.failure) throw this.failure;
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = undefined;
+      await this.arrival();
     }
   }
 

@@ -51,9 +51,14 @@ class SimulationThread {
     }));
   }
 
-  /** The next message of the worker, in the order it sent them. */
-  next(): Promise<Reply> {
-    return this.link.next();
+  /** The worker's next message if one has arrived, in the order it sent them. */
+  poll(): Reply | undefined {
+    return this.link.poll();
+  }
+
+  /** Resolves once there is a message to poll. */
+  arrival(): Promise<void> {
+    return this.link.arrival();
   }
 
   /** Gives a stored chunk's buffers back and lets the worker send another. */
@@ -103,18 +108,29 @@ export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: num
         let dayEvents = 0;
         let dayRows = 0;
         let day = 0;
-        for (const t of threads) {
-          for (let m = await t.next(); ; m = await t.next()) {
+        // The chunks of the parts are appended as they come, whichever part sent them (the tables' row order is
+        // not part of the history: exports and replays order by time and id), so that no worker waits for
+        // another's day to be stored. A part that sent its day waits for the commit.
+        const active = new Set(threads.keys());
+        while (active.size > 0) {
+          let idle = true;
+          for (const i of active) {
+            const t = threads[i];
+            const m = t.poll();
+            if (m === undefined) continue;
+            idle = false;
             if (m.type === 'day') {
-              snapshots.push(m.snapshot);
+              snapshots[i] = m.snapshot;
               dayEvents += m.events;
               dayRows += m.rows;
               day = m.day;
-              break;
+              active.delete(i);
+              continue;
             }
             appender.append(m.chunk);
             t.stored(buffersOf(m.chunk));
           }
+          if (idle) await Promise.race([...active].map((i) => threads[i].arrival()));
         }
         appender.flush();
         const snapshot =
