@@ -2,6 +2,8 @@
 // (history-worker.ts); the main thread appends the chunks and commits a day per transaction, part after part in a
 // fixed order. The workers simulate the next day while the main thread appends and commits the last one.
 
+import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import { type Shard, type SimSnapshot, Simulator } from '../simulate/simulator.js';
@@ -27,12 +29,22 @@ export interface PipelineRun {
 /**
  * Simulating makes many short-lived objects while a unit's events are held until the unit ends: with V8's small
  * default young generation for workers they are copied from scavenge to scavenge (measured 35% slower than 64 MB).
- * 48 MB keeps one worker's history near 1 GiB of RSS (bench/history.ts, 6 days, 10 runs: 873-1,022 MiB, median
- * about 183,700 events/s); 64 MB: about 219,000 events/s but 939-1,103 MiB; 32 MB: 857-871 MiB, about 164,000 events/s.
+ * Since the snapshot is saved in pieces (sim-state.ts) the history's RSS has room for more: bench/history.ts, 8
+ * days, alternating runs: 96 MB 214,975 events/s (max RSS 885 MiB), 64 MB 206,940 (854 MiB), 48 MB 198,305 (843).
  */
-const YOUNG_GENERATION_MB = 48;
+const YOUNG_GENERATION_MB = 96;
 
 type Reply = Exclude<WorkerMessage, { type: 'error' }>;
+
+/**
+ * V8 marks a heap concurrently on as many helper threads as it has: beside the simulating workers, the main thread
+ * and DuckDB, they only take turns with the work on a small machine. One helper per core left over (at least one)
+ * is set before the workers' heaps are made (bench/history.ts on 2 cores: about 9% more events/s, 10% less CPU).
+ * The flag is V8's own and process-wide; it changes how marking is spread, not what it does.
+ */
+function markingHelpers(workers: number): void {
+  setFlagsFromString(`--concurrent-marking-max-worker-num=${Math.max(1, availableParallelism() - workers - 1)}`);
+}
 
 /** One worker thread and the messages it sent that are not consumed yet. */
 class SimulationThread {
@@ -76,10 +88,11 @@ class SimulationThread {
 /** Runs the history on worker threads; returns the days done and events and rows written. */
 export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: number; events: number; rows: number }> {
   const { db } = run;
+  markingHelpers(run.workers);
   const appender = await ChunkAppender.open(db);
   const plain = JSON.parse(JSON.stringify(run.config));
-  // The workers share the young generation budget: each also holds the world (two workers with 24 MB each:
-  // 967 MiB of RSS at 153,810 events/s; with 48 MB each 1,156 MiB).
+  // The workers share the young generation budget: each also holds the world (measured when the budget was 48 MB:
+  // two workers with 24 MB each had 967 MiB of RSS, with 48 MB each 1,156 MiB).
   const youngMb = Math.max(16, Math.floor(YOUNG_GENERATION_MB / run.workers));
   const threads = Array.from(
     { length: run.workers },
@@ -110,7 +123,7 @@ export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: num
         let day = 0;
         // The chunks of the parts are appended as they come, whichever part sent them (the tables' row order is
         // not part of the history: exports and replays order by time and id), so that no worker waits for
-        // another's day to be stored. A part that sent its day waits for the commit.
+        // another's day to be stored. The chunks of a part's next day wait until all parts have sent this one.
         const active = new Set(threads.keys());
         while (active.size > 0) {
           let idle = true;

@@ -27,6 +27,12 @@ const bindings = createRequire(import.meta.resolve('@duckdb/node-api'))(
 type RawVector = ReturnType<typeof bindings.data_chunk_get_vector>;
 
 const TWO_32 = 4294967296;
+/**
+ * Rows a table's appender gathers before it hands them to the transaction: one of DuckDB's row groups, which the
+ * transaction can then write to the file as it goes. Left alone, an appender holds everything until the commit (a
+ * day of a 300-store world ran DuckDB out of its memory limit).
+ */
+const FLUSH_ROWS = 122_880;
 const INT_LIST = LIST(INTEGER);
 
 function typeOf(c: FactColumn): DuckDBType {
@@ -94,6 +100,8 @@ function appendRow(a: DuckDBAppender, columns: readonly FactColumn[], row: reado
 interface Target {
   columns: readonly FactColumn[];
   appender: DuckDBAppender;
+  /** Rows appended since the appender was last flushed. */
+  unflushed: number;
   chunk?: DuckDBDataChunk;
   vectors: RawVector[];
 }
@@ -135,7 +143,7 @@ export class ChunkAppender {
       const appender = await db.conn.createAppender(t.name);
       const chunk = chunkable(t.columns) ? DuckDBDataChunk.create(t.columns.map(typeOf)) : undefined;
       const vectors = chunk ? t.columns.map((_, i) => bindings.data_chunk_get_vector(chunk.chunk, i)) : [];
-      targets.push({ columns: t.columns, appender, chunk, vectors });
+      targets.push({ columns: t.columns, appender, chunk, vectors, unflushed: 0 });
     }
     return new ChunkAppender(targets);
   }
@@ -162,11 +170,19 @@ export class ChunkAppender {
     }
     bindings.data_chunk_set_size(chunk.chunk, c.rows);
     t.appender.appendDataChunk(chunk);
+    t.unflushed += c.rows;
+    if (t.unflushed >= FLUSH_ROWS) {
+      t.appender.flushSync();
+      t.unflushed = 0;
+    }
   }
 
   /** Makes everything appended so far part of the current transaction. */
   flush(): void {
-    for (const t of this.targets) t.appender.flushSync();
+    for (const t of this.targets) {
+      t.appender.flushSync();
+      t.unflushed = 0;
+    }
   }
 
   close(): void {

@@ -70,16 +70,23 @@ function encodeInto(s: string, buf: Uint8Array, at: number): number {
   return s.length;
 }
 
+/** What a column stores; TableChunk.add switches on it so that each write sees one class of column. */
+enum Kind {
+  Int32,
+  Float64,
+  Boolean,
+  Int64,
+  Text,
+}
+
 abstract class Column {
   validity: Uint32Array | null = null;
 
   constructor(
+    readonly kind: Kind,
     readonly width: number,
     protected readonly pool: BufferPool,
   ) {}
-
-  /** Stores a non-null value. */
-  abstract set(row: number, v: FactValue): void;
   /** Hands over the buffers of the first `rows` rows and starts new ones. */
   abstract take(rows: number): BuiltColumn;
 
@@ -96,13 +103,10 @@ abstract class Column {
 }
 
 class Int32Column extends Column {
-  private data: Int32Array;
+  data: Int32Array;
   constructor(pool: BufferPool) {
-    super(4, pool);
+    super(Kind.Int32, 4, pool);
     this.data = new Int32Array(pool.get(CHUNK_ROWS * 4));
-  }
-  set(row: number, v: FactValue): void {
-    this.data[row] = v as number;
   }
   take(): BuiltColumn {
     const data = this.data.buffer as ArrayBuffer;
@@ -112,13 +116,10 @@ class Int32Column extends Column {
 }
 
 class Float64Column extends Column {
-  private data: Float64Array;
+  data: Float64Array;
   constructor(pool: BufferPool) {
-    super(8, pool);
+    super(Kind.Float64, 8, pool);
     this.data = new Float64Array(pool.get(CHUNK_ROWS * 8));
-  }
-  set(row: number, v: FactValue): void {
-    this.data[row] = v as number;
   }
   take(): BuiltColumn {
     const data = this.data.buffer as ArrayBuffer;
@@ -128,13 +129,10 @@ class Float64Column extends Column {
 }
 
 class BooleanColumn extends Column {
-  private data: Uint8Array;
+  data: Uint8Array;
   constructor(pool: BufferPool) {
-    super(1, pool);
+    super(Kind.Boolean, 1, pool);
     this.data = new Uint8Array(pool.get(CHUNK_ROWS * 1));
-  }
-  set(row: number, v: FactValue): void {
-    this.data[row] = v ? 1 : 0;
   }
   take(): BuiltColumn {
     const data = this.data.buffer as ArrayBuffer;
@@ -146,15 +144,25 @@ class BooleanColumn extends Column {
 /** BIGINT, TIMESTAMP (µs) and DECIMAL(12,x) (scaled): 64-bit integers, written as two 32-bit halves. */
 class Int64Column extends Column {
   private data: Int32Array;
+  /**
+   * `scale`: the stored integer is the value times it, rounded (DECIMAL); 0 for a TIMESTAMP in µs from UTC ms
+   * (event_ts) or ISO text (payload times); 1 for a BIGINT.
+   */
   constructor(
     pool: BufferPool,
-    private readonly toInt: (v: FactValue) => number,
+    private readonly scale: number,
   ) {
-    super(8, pool);
+    super(Kind.Int64, 8, pool);
     this.data = new Int32Array(pool.get(CHUNK_ROWS * 8));
   }
   set(row: number, v: FactValue): void {
-    const value = this.toInt(v);
+    const scale = this.scale;
+    const value =
+      scale === 0
+        ? (typeof v === 'number' ? v : isoToMs(v as string)) * 1000
+        : scale === 1
+          ? (v as number)
+          : Math.round((v as number) * scale);
     const hi = Math.floor(value / TWO_32);
     this.data[row * 2] = value - hi * TWO_32;
     this.data[row * 2 + 1] = hi;
@@ -167,18 +175,15 @@ class Int64Column extends Column {
 }
 
 class TextColumn extends Column {
-  private readonly values: string[] = new Array<string>(CHUNK_ROWS).fill('');
+  readonly values: string[] = new Array<string>(CHUNK_ROWS).fill('');
   private slots: Uint8Array;
   private view: DataView;
   private heap: Uint8Array;
   constructor(pool: BufferPool) {
-    super(16, pool);
+    super(Kind.Text, 16, pool);
     this.slots = new Uint8Array(pool.get(CHUNK_ROWS * 16));
     this.view = new DataView(this.slots.buffer);
     this.heap = new Uint8Array(pool.get(1 << 16));
-  }
-  set(row: number, v: FactValue): void {
-    this.values[row] = v as string;
   }
   override setNull(row: number): void {
     super.setNull(row);
@@ -191,19 +196,37 @@ class TextColumn extends Column {
     let used = 0;
     for (let row = 0; row < rows; row++) {
       const s = this.values[row];
-      if (this.heap.length < used + s.length * 3) {
-        const bigger = new Uint8Array(Math.max(this.heap.length * 2, used + s.length * 3));
+      const slot = row * 16;
+      const len = s.length;
+      // Short ASCII text (codes, most ids) goes straight into its slot.
+      if (len <= INLINE_BYTES) {
+        let i = 0;
+        for (; i < len; i++) {
+          const c = s.charCodeAt(i);
+          if (c >= 0x80) break;
+          slots[slot + 4 + i] = c;
+        }
+        if (i === len) {
+          view.setUint32(slot, len, true);
+          continue;
+        }
+      }
+      if (this.heap.length < used + len * 3) {
+        const bigger = new Uint8Array(Math.max(this.heap.length * 2, used + len * 3));
         bigger.set(this.heap.subarray(0, used));
         this.heap = bigger;
       }
       const heap = this.heap;
       const n = encodeInto(s, heap, used);
-      const slot = row * 16;
       view.setUint32(slot, n, true);
       if (n <= INLINE_BYTES) {
         for (let i = 0; i < n; i++) slots[slot + 4 + i] = heap[used + i];
+        for (let i = n; i < INLINE_BYTES; i++) slots[slot + 4 + i] = 0;
       } else {
-        for (let i = 0; i < 4; i++) slots[slot + 4 + i] = heap[used + i];
+        slots[slot + 4] = heap[used];
+        slots[slot + 5] = heap[used + 1];
+        slots[slot + 6] = heap[used + 2];
+        slots[slot + 7] = heap[used + 3];
         view.setUint32(slot + 8, used, true);
         used += n;
       }
@@ -225,14 +248,13 @@ function columnOf(c: FactColumn, pool: BufferPool): Column {
     case 'BOOLEAN':
       return new BooleanColumn(pool);
     case 'BIGINT':
-      return new Int64Column(pool, (v) => v as number);
+      return new Int64Column(pool, 1);
     case 'TIMESTAMP':
-      // event_ts arrives as UTC ms; payload times as ISO text.
-      return new Int64Column(pool, (v) => (typeof v === 'number' ? v : isoToMs(v as string)) * 1000);
+      return new Int64Column(pool, 0);
     case 'DECIMAL(12,2)':
-      return new Int64Column(pool, (v) => Math.round((v as number) * 100));
+      return new Int64Column(pool, 100);
     case 'DECIMAL(12,4)':
-      return new Int64Column(pool, (v) => Math.round((v as number) * 10_000));
+      return new Int64Column(pool, 10_000);
     case 'VARCHAR':
       return new TextColumn(pool);
     case 'INTEGER[]':
@@ -264,8 +286,28 @@ class TableChunk {
     const row = this.row;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v === null) cols[i].setNull(row);
-      else cols[i].set(row, v);
+      const col = cols[i];
+      if (v === null) {
+        col.setNull(row);
+        continue;
+      }
+      switch (col.kind) {
+        case Kind.Int32:
+          (col as Int32Column).data[row] = v as number;
+          break;
+        case Kind.Float64:
+          (col as Float64Column).data[row] = v as number;
+          break;
+        case Kind.Boolean:
+          (col as BooleanColumn).data[row] = v ? 1 : 0;
+          break;
+        case Kind.Int64:
+          (col as Int64Column).set(row, v);
+          break;
+        case Kind.Text:
+          (col as TextColumn).values[row] = v as string;
+          break;
+      }
     }
     return ++this.row === CHUNK_ROWS;
   }
