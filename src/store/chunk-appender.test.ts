@@ -58,19 +58,20 @@ test('chunks stored across several appender flushes in one transaction keep ever
     );
     const expected = [0, 1, 3, 122_881, 150_004, 150_006, 299_999].map((i) => {
       const e = ping(i);
-      return { event_id: e.event_id, ts: e.ts, ...e.payload };
+      const p = e.payload;
+      return {
+        event_id: e.event_id,
+        ts: e.ts,
+        store_id: p.store_id,
+        beacon_id: p.beacon_id,
+        customer_ble_id: p.customer_ble_id,
+        rssi: p.rssi,
+        zone: p.zone,
+      };
     });
     assert.deepEqual(
       rows.map((r) => ({ ...r, ts: Number(r.ts) })),
-      expected.map(({ event_id, ts, store_id, beacon_id, customer_ble_id, rssi, zone }) => ({
-        event_id,
-        ts,
-        store_id,
-        beacon_id,
-        customer_ble_id,
-        rssi,
-        zone,
-      })),
+      expected,
     );
   } finally {
     db.close();
