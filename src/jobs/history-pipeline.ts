@@ -1,6 +1,7 @@
 // The history as a pipeline: worker threads simulate their parts of the DCs and build the fact-table chunks
-// (history-worker.ts); the main thread appends the chunks and commits a day per transaction, part after part in a
-// fixed order. The workers simulate the next day while the main thread appends and commits the last one.
+// (history-worker.ts); the main thread appends the chunks as they come, whichever part sent them, and commits a day
+// per transaction once every part has sent that day. The workers simulate the next day while the main thread
+// appends and commits the last one.
 
 import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';

@@ -29,8 +29,8 @@ type RawVector = ReturnType<typeof bindings.data_chunk_get_vector>;
 const TWO_32 = 4294967296;
 /**
  * Rows a table's appender gathers before it hands them to the transaction: one of DuckDB's row groups, which the
- * transaction can then write to the file as it goes. Left alone, an appender holds everything until the commit (a
- * day of a 300-store world ran DuckDB out of its memory limit).
+ * transaction can then write to the file as it goes. Left alone, an appender holds all its rows of the day until
+ * the commit flushes it, and a day grows with the world.
  */
 const FLUSH_ROWS = 122_880;
 const INT_LIST = LIST(INTEGER);
