@@ -266,8 +266,10 @@ test('a response is reused from the cache while its TTL lasts', async () => {
 });
 
 test('a request that takes longer than timeout_seconds fails as a timeout and is retried', async () => {
+  // The answer comes long after both tries gave up, and after the collection ends: on a loaded machine the two
+  // 50 ms tries can take a few hundred ms between them.
   routes.set('/slow', (_req, res) => {
-    setTimeout(() => json(res, [{ id: 1 }]), 400);
+    setTimeout(() => json(res, [{ id: 1 }]), 3000).unref();
   });
   const errors: unknown[] = [];
   const src = httpSource(
@@ -276,7 +278,7 @@ test('a request that takes longer than timeout_seconds fails as a timeout and is
     { timeout_seconds: 0.05, ingestion: { mode: 'real_time', polling_interval_seconds: 10 } },
     errors,
   );
-  const got = await collect(src, () => false, { ms: 300 });
+  const got = await collect(src, () => false, { ms: 1500 });
   assert.equal(got.length, 0);
   assert.equal(hits.get('/slow')?.length, 2, 'the first try and one retry');
   assert.ok(isDatagenError(errors[0], 'SOURCE_FETCH_FAILED'));
