@@ -53,6 +53,27 @@ export function dollars(cents: number): number {
   return cents / 100;
 }
 
+function byTime(a: SimEvent, b: SimEvent): number {
+  return a.ts - b.ts;
+}
+
+const SEQUENCES: string[] = [];
+/**
+ * `n` zero-padded to 6 digits, so that ids sort in event order as text too (ties in event_ts are broken by
+ * event_id); the first 100,000 are kept, as every unit numbers its events from 1.
+ */
+function sequence(n: number): string {
+  if (n < 100_000) {
+    let s = SEQUENCES[n];
+    if (s === undefined) {
+      s = String(n).padStart(6, '0');
+      SEQUENCES[n] = s;
+    }
+    return s;
+  }
+  return String(n).padStart(6, '0');
+}
+
 export class EventBuffer {
   private readonly events: SimEvent[] = [];
   private chains = 0;
@@ -94,17 +115,12 @@ export class EventBuffer {
 
   /** The events in time order (ties keep creation order), with their stable ids. */
   finish(): SimEvent[] {
-    const order = this.events.map((_, i) => i);
     const ev = this.events;
-    order.sort((a, b) => ev[a].ts - ev[b].ts || a - b);
+    // Array.prototype.sort is stable, so ties keep creation order; sorting in place keeps no index array, and
+    // most of a unit is already in order (the sort finds its runs).
+    ev.sort(byTime);
     const prefix = `${this.unit}-${ymdOf(this.day)}-`;
-    const out = new Array<SimEvent>(order.length);
-    for (let i = 0; i < order.length; i++) {
-      const e = ev[order[i]];
-      // Zero-padded so that ids sort in event order as text too (ties in event_ts are broken by event_id).
-      e.event_id = prefix + String(i + 1).padStart(6, '0');
-      out[i] = e;
-    }
-    return out;
+    for (let i = 0; i < ev.length; i++) ev[i].event_id = prefix + sequence(i + 1);
+    return ev;
   }
 }

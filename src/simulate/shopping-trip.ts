@@ -59,26 +59,29 @@ function quantity(rng: Rng): number {
 /** The products of a basket: popular and in-season ones most often; out-of-stock picks are skipped. */
 function fillBasket(run: StoreRun, rng: Rng, size: number): Line[] {
   const lines: Line[] = [];
-  const index = new Map<number, Line>();
   for (let i = 0; i < size; i++) {
     let p = -1;
+    let line: Line | undefined;
     for (let tries = 0; tries < 4; tries++) {
       const candidate = run.catalog.pick(rng);
-      if (available(run.state, candidate) > (index.get(candidate)?.qty ?? 0)) {
+      // A basket holds a few lines: a scan is cheaper than a map.
+      line = undefined;
+      for (let k = 0; k < lines.length; k++) {
+        if (lines[k].p === candidate) {
+          line = lines[k];
+          break;
+        }
+      }
+      if (available(run.state, candidate) > (line?.qty ?? 0)) {
         p = candidate;
         break;
       }
     }
     if (p < 0) continue;
-    const left = available(run.state, p) - (index.get(p)?.qty ?? 0);
+    const left = available(run.state, p) - (line?.qty ?? 0);
     const qty = Math.min(quantity(rng), left);
-    const existing = index.get(p);
-    if (existing) existing.qty += qty;
-    else {
-      const line = { p, qty, unitCents: run.ctx.priceCents[p] };
-      lines.push(line);
-      index.set(p, line);
-    }
+    if (line) line.qty += qty;
+    else lines.push({ p, qty, unitCents: run.ctx.priceCents[p], campaign: undefined });
   }
   return lines;
 }
@@ -95,7 +98,7 @@ function addPromotedProducts(run: StoreRun, rng: Rng, customerId: number, lines:
     if (list.length === 0) continue;
     const p = list[rng.int(0, list.length - 1)];
     if (run.ctx.launchDay[p] > run.day || available(run.state, p) <= 0 || lines.some((l) => l.p === p)) continue;
-    lines.push({ p, qty: 1, unitCents: run.ctx.priceCents[p] });
+    lines.push({ p, qty: 1, unitCents: run.ctx.priceCents[p], campaign: undefined });
   }
 }
 
@@ -212,12 +215,15 @@ export function shop(run: StoreRun, rng: Rng, customerId: number, visit: Visit):
       total: dollars(total),
       tender_type: paidWith,
       item_count: items,
-      ...(campaign ? { campaign_id: campaign.id } : {}),
+      // Optional fields are set to undefined rather than spread in: one shape per payload type, and JSON leaves
+      // them out all the same.
+      campaign_id: campaign?.id,
     },
     trace,
     receiptId,
   );
-  lines.forEach((l, i) => {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
     buf.add(
       'receipt_line_added',
       at,
@@ -229,12 +235,12 @@ export function shop(run: StoreRun, rng: Rng, customerId: number, visit: Visit):
         quantity: l.qty,
         unit_price: dollars(l.unitCents),
         extended_price: dollars(l.unitCents * l.qty),
-        ...(l.campaign ? { promo_code: l.campaign.promoCode } : {}),
+        promo_code: l.campaign?.promoCode,
       },
       trace,
       receiptId,
     );
-  });
+  }
   for (const c of new Set(lines.map((l) => l.campaign).filter((x) => x !== undefined))) {
     const promoted = lines.filter((l) => l.campaign === c);
     const discount = promoted.reduce((s, l) => s + (ctx.priceCents[l.p] - l.unitCents) * l.qty, 0);
@@ -304,7 +310,7 @@ function payment(
     processing_time: iso(at),
     processing_time_ms: method === 'CASH' ? rng.int(50, 400) : rng.int(300, 2500),
     status: declineReason ? 'DECLINED' : 'APPROVED',
-    ...(declineReason ? { decline_reason: declineReason } : {}),
+    decline_reason: declineReason,
     store_id: run.store.id,
     customer_id: customerId,
   };

@@ -30,6 +30,13 @@ export interface FactTable {
   rows: (e: SimEvent) => FactValue[][];
   /** One row per event with the payload's columns (the replay source rebuilds events from these tables). */
   oneRowPerEvent?: boolean;
+  /**
+   * Tables of one row per event: the payload fields of the columns after event_id, event_ts (and event_type when
+   * the table has several sources), in column order; with `when`, the events of the sources it takes. The chunk
+   * builder writes such rows straight from the event (chunk-builder.ts), `rows` does the same as plain values.
+   */
+  payloadFields?: readonly string[];
+  when?: (e: SimEvent) => boolean;
 }
 
 const ID: FactColumn = { name: 'event_id', sqlType: 'VARCHAR', nullable: false, description: 'Stable event id.' };
@@ -80,6 +87,8 @@ function eventTable(
     sources: types,
     columns,
     oneRowPerEvent: true,
+    payloadFields: names,
+    when: opts.when,
     rows: (e) => {
       if (!set.has(e.event_type) || (opts.when && !opts.when(e))) return none;
       row[0] = e.event_id;
