@@ -1,16 +1,16 @@
 // Benchmark: history generation into DuckDB (simulate + store), and the simulator alone.
-// Run: node --import tsx bench/history.ts [--days N] [--stores N] [--workers N] [--sim-only]
+// Run: npm run build && node --import tsx bench/history.ts [--days N] [--stores N] [--workers N] [--sim-only|--store-only]
+// The history step runs the built command (bin/retail-datagen.js) in a child process.
 
-import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { configSchema } from '../src/config/schema.js';
-import { runHistory } from '../src/jobs/history.js';
-import { generateMaster } from '../src/jobs/master.js';
 import { dayOf } from '../src/simulate/calendar.js';
 import { buildContext } from '../src/simulate/context.js';
 import { Simulator } from '../src/simulate/simulator.js';
-import { openDatabase } from '../src/store/database.js';
 import { buildWorld } from '../src/world/build.js';
 import { machine, peakRssMiB, printTable } from './machine.js';
 
@@ -46,30 +46,68 @@ if (!process.argv.includes('--store-only')) {
   });
 }
 
+/**
+ * Runs the built command in a child process, as a user would (`npm run build` first), sampling its peak RSS
+ * (VmHWM) and CPU time from /proc: the figures are those of the history alone, not of this process's world or the
+ * master data built before it.
+ */
+async function runCli(args: string[]): Promise<{ output: string; peakRssMiB: number; cpuSeconds: number }> {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('../bin/retail-datagen.js', import.meta.url)), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
+  let peakKb = 0;
+  let ticks = 0;
+  const sample = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      // utime and stime (fields 14 and 15) count all threads; the name in parentheses may hold spaces.
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks = Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process has just ended.
+    }
+  };
+  const sampler = setInterval(sample, 50);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`retail-datagen ${args.join(' ')} failed (exit ${code}):\n${output}`);
+  return { output, peakRssMiB: Math.round(peakKb / 1024), cpuSeconds: ticks / 100 };
+}
+
 if (!process.argv.includes('--sim-only')) {
   const path = join(tmpdir(), `rdg-bench-history-${process.pid}.duckdb`);
   rmSync(path, { force: true });
-  const db = await openDatabase(path);
-  await generateMaster(config, db);
-  let maxRss = 0;
-  const sampler = setInterval(() => {
-    maxRss = Math.max(maxRss, process.memoryUsage().rss);
-  }, 100);
-  const cpu = process.cpuUsage();
-  const r = await runHistory(config, db, { days, workers });
-  const used = process.cpuUsage(cpu);
-  clearInterval(sampler);
-  db.close();
+  const common = ['--db', path, '--set', `volume.stores=${stores}`];
+  await runCli(['master', ...common]);
+  const r = await runCli(['history', ...common, '--days', String(days), '--workers', String(workers)]);
   rmSync(path, { force: true });
   rmSync(`${path}.wal`, { force: true });
+  // "history <from> .. <to> (N days): E events, R rows in S s (...)"
+  const m = /: ([\d,]+) events, [\d,]+ rows in ([\d.,]+) s/.exec(r.output);
+  if (!m) throw new Error(`unexpected history output:\n${r.output}`);
+  const events = Number(m[1].replaceAll(',', ''));
+  const seconds = Number(m[2].replaceAll(',', ''));
   rows.push({
-    command: cmd,
+    command: `${cmd} (runs: retail-datagen history --days ${days} --workers ${workers})`,
     input: `${stores} stores x ${days} days`,
-    step: `history into DuckDB (${workers} worker${workers > 1 ? 's' : ''}), max RSS ${Math.round(maxRss / 2 ** 20)} MiB`,
-    events: r.events,
-    seconds: r.seconds.toFixed(1),
-    'events/s': Math.round(r.events / r.seconds),
-    'events per CPU s': Math.round(r.events / ((used.user + used.system) / 1e6)),
+    step: `history into DuckDB (${workers} worker${workers > 1 ? 's' : ''}), max RSS ${r.peakRssMiB} MiB`,
+    events,
+    seconds: seconds.toFixed(1),
+    'events/s': Math.round(events / seconds),
+    'events per CPU s': Math.round(events / r.cpuSeconds),
     machine: machine(),
   });
 }

@@ -5,9 +5,10 @@ import type { Part, Shard, SimSnapshot } from '../simulate/simulator.js';
 import type { BuiltChunk } from '../store/chunk-builder.js';
 
 /**
- * Chunks a worker may send beyond those stored: enough to go on simulating while a day commits (about a second),
- * so that the worker does not wait for the commit (bench/history.ts, 6 days, 3 alternating runs: 172,056
- * events/s median with 400 against 143,455 with 64, max RSS 915 vs 928 MiB: the buffers come back to the pool).
+ * Chunks the workers together may send beyond those stored (each gets its share): enough to go on simulating while
+ * a day commits (about a second), so that a worker does not wait for the commit (bench/history.ts, 6 days, 3
+ * alternating runs: 172,056 events/s median with 400 against 143,455 with 64, max RSS 915 vs 928 MiB: the buffers
+ * come back to the pool). Shared, because chunks in flight are memory outside the workers' heaps.
  */
 export const MAX_CHUNKS_AHEAD = 400;
 /** Slot of the shared flow-control array that the main thread sets to 1 to stop the worker (threads.ts). */
@@ -24,6 +25,8 @@ export interface WorkerInit {
   shard: Shard;
   part: Part;
   snapshot?: SimSnapshot;
+  /** Chunks this worker may send beyond those stored (its share of MAX_CHUNKS_AHEAD). */
+  chunksAhead: number;
   /** Int32Array over a SharedArrayBuffer, slots FLOW_DONE and FLOW_STOP of threads.ts. */
   flow: SharedArrayBuffer;
   /** Where the main thread gives back the buffers of stored chunks. */

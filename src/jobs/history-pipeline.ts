@@ -12,7 +12,7 @@ import { ChunkAppender } from '../store/chunk-appender.js';
 import { buffersOf } from '../store/chunk-builder.js';
 import type { Database } from '../store/database.js';
 import { WorkerLink } from '../threads.js';
-import type { WorkerInit, WorkerMessage } from './history-messages.js';
+import { MAX_CHUNKS_AHEAD, type WorkerInit, type WorkerMessage } from './history-messages.js';
 
 export interface PipelineRun {
   config: Config;
@@ -30,10 +30,11 @@ export interface PipelineRun {
 /**
  * Simulating makes many short-lived objects while a unit's events are held until the unit ends: with V8's small
  * default young generation for workers they are copied from scavenge to scavenge (measured 35% slower than 64 MB).
- * Since the snapshot is saved in pieces (sim-state.ts) the history's RSS has room for more: bench/history.ts, 8
- * days, alternating runs: 96 MB 214,975 events/s (max RSS 885 MiB), 64 MB 206,940 (854 MiB), 48 MB 198,305 (843).
+ * Since the snapshot is saved in pieces (sim-state.ts) the history's RSS has room for more: bench/history.ts, 6
+ * days, 3 alternating runs: 192 MB 259,825 events/s (max RSS 942 MiB), 96 MB 222,996 (880 MiB); earlier, 8 days:
+ * 96 MB 214,975 (885 MiB), 64 MB 206,940 (854 MiB), 48 MB 198,305 (843 MiB).
  */
-const YOUNG_GENERATION_MB = 96;
+const YOUNG_GENERATION_MB = 192;
 
 type Reply = Exclude<WorkerMessage, { type: 'error' }>;
 
@@ -106,6 +107,7 @@ export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: num
           shard: run.shard,
           part: { index: i + 1, count: run.workers },
           snapshot: run.snapshot,
+          chunksAhead: Math.ceil(MAX_CHUNKS_AHEAD / run.workers),
         },
         youngMb,
       ),

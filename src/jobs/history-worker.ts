@@ -1,6 +1,6 @@
 // A history worker thread: simulates its part of the DCs day after day and builds the fact-table chunks, which it
 // transfers to the main thread to be stored; the main thread gives each stored chunk's buffers back for reuse.
-// Simulating runs on while the main thread appends and commits, at most MAX_CHUNKS_AHEAD chunks ahead of it.
+// Simulating runs on while the main thread appends and commits, at most `chunksAhead` chunks ahead of it.
 
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { configSchema } from '../config/schema.js';
@@ -9,7 +9,7 @@ import { Simulator } from '../simulate/simulator.js';
 import { type BuiltChunk, buffersOf, FactChunkBuilder } from '../store/chunk-builder.js';
 import { waitForRoom } from '../threads.js';
 import { buildWorld } from '../world/build.js';
-import { MAX_CHUNKS_AHEAD, STOP, type WorkerInit, type WorkerMessage } from './history-messages.js';
+import { STOP, type WorkerInit, type WorkerMessage } from './history-messages.js';
 
 class Stopped extends Error {}
 
@@ -26,7 +26,7 @@ function takeReturns(): void {
 }
 
 function send(chunk: BuiltChunk): void {
-  if (!waitForRoom(flow, sent, MAX_CHUNKS_AHEAD)) throw new Stopped();
+  if (!waitForRoom(flow, sent, init.chunksAhead)) throw new Stopped();
   takeReturns();
   port.postMessage({ type: 'chunk', chunk } satisfies WorkerMessage, buffersOf(chunk));
   sent++;
