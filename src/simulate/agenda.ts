@@ -16,7 +16,9 @@ export class Agenda {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (this.less(i, parent)) {
-        [h[i], h[parent]] = [h[parent], h[i]];
+        const t = h[i];
+        h[i] = h[parent];
+        h[parent] = t;
         i = parent;
       } else break;
     }
@@ -44,7 +46,10 @@ export class Agenda {
           if (l < h.length && this.less(l, m)) m = l;
           if (r < h.length && this.less(r, m)) m = r;
           if (m === i) break;
-          [h[i], h[m]] = [h[m], h[i]];
+          // A temporary rather than a destructuring swap, which may allocate an array per step.
+          const t = h[i];
+          h[i] = h[m];
+          h[m] = t;
           i = m;
         }
       }
