@@ -63,7 +63,10 @@ const SENT: Serialised = { ts: 0, event_id: '', key: '', type: 0, stamp: 0, json
 
 function serialise(e: SimEvent): Serialised {
   const json = envelopeJson(e, ingestAt);
-  // The payload comes first and holds no such field, so the last occurrence is the envelope's.
+  // The payload comes first and holds no such field, so the last occurrence is the envelope's. The search also
+  // flattens the text (a template's result is a tree of pieces), which matters: the event is held until its day is
+  // released, and a day of unflattened envelopes (the offset computed from the pieces' lengths instead) made the
+  // stream four times slower (bench/pipeline.ts --cases max: about 20,000 events/s against 90,000).
   const stamp = json.lastIndexOf(STAMP_FIELD) + STAMP_FIELD.length;
   return { ts: e.ts, event_id: e.event_id, key: e.partition_key, type: typeIndex.get(e.event_type)!, stamp, json };
 }
