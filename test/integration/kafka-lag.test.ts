@@ -78,13 +78,19 @@ test('a consumer group that stops reading slows the stream; when it reads again 
     return ((last.sent - first.sent) * 1000) / Math.max(1, last.at - first.at);
   };
   const lagSignal = () => s.throttle.stats().signals.find((x) => x.name === 'consumer_lag');
+  // Stopped in `finally` too: a consumer left open keeps the test's process alive after a failure.
+  let consumer: Awaited<ReturnType<typeof startConsumer>> | undefined;
   try {
     // The readers are there before the stream starts, as they would be in production.
     const admin = new Admin({ clientId: 'rdg-lag-test', bootstrapBrokers: [bootstrap] });
     await admin.createTopics({ topics: [topic], partitions: 3, replicas: 1 });
     await admin.close();
-    let consumer = await startConsumer(group, topic);
+    consumer = await startConsumer(group, topic);
     await s.pipeline.start();
+    // The simulator's threads build the world before the first event (seconds on a loaded machine): the rate is
+    // measured from the first event sent.
+    const firstBy = Date.now() + 60_000;
+    while (s.pipeline.snapshot().events_sent === 0 && Date.now() < firstBy) await sleep(100);
     await sleep(10_000);
     const reading = rate();
     assert.ok(
@@ -94,6 +100,7 @@ test('a consumer group that stops reading slows the stream; when it reads again 
     assert.equal(lagSignal()!.level, 'ok', `lag ${lagSignal()!.value}`);
 
     await consumer.stop();
+    consumer = undefined;
     await sleep(12_000);
     const stopped = rate();
     assert.ok(s.throttle.active, 'the throttle took over');
@@ -115,9 +122,11 @@ test('a consumer group that stops reading slows the stream; when it reads again 
     const recovered = rate();
     const level = lagSignal()!;
     await consumer.stop();
+    consumer = undefined;
     assert.ok(recovered >= reading * 0.8, `the rate recovered: ${Math.round(recovered)}/s`);
     assert.equal(level.level, 'ok', JSON.stringify(level));
   } finally {
+    await consumer?.stop().catch(() => {});
     clearInterval(sampler);
     await s.pipeline.stop();
     s.dispose();
