@@ -16,7 +16,8 @@ import {
   TIMESTAMP,
   VARCHAR,
 } from '@duckdb/node-api';
-import { type BuiltChunk, chunkable, INLINE_BYTES } from './chunk-builder.js';
+import { type BuiltChunk, chunkable } from './chunk-builder.js';
+import { INLINE_BYTES } from './chunk-columns.js';
 import type { Database } from './database.js';
 import { createFactTableSql, FACT_TABLES, type FactColumn, type FactValue } from './fact-tables.js';
 

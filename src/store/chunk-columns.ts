@@ -1,0 +1,246 @@
+// The columns of a fact-table chunk being built, laid out as DuckDB's vectors are: numbers in typed arrays, text in
+// 16-byte string slots plus one heap per column. Each takes its buffers from a pool and hands them over whole.
+
+import type { BufferPool } from './buffer-pool.js';
+import type { FactColumn, FactValue } from './fact-tables.js';
+
+/** Rows per chunk: DuckDB's vector size. */
+export const CHUNK_ROWS = 2048;
+const TWO_32 = 4294967296;
+/** Longest text DuckDB keeps inside its 16-byte string slot; longer text lives in a heap behind a pointer. */
+export const INLINE_BYTES = 12;
+
+/**
+ * One column of a built chunk. `validity` is DuckDB's bitmask (bit set = value present), null when all are.
+ * Text: `data` holds a slot per row (byte length, then the text itself up to 12 bytes, else its first 4 bytes and,
+ * where DuckDB keeps a pointer, the text's offset in `heap`, which the appender turns into a pointer).
+ */
+export interface BuiltColumn {
+  data: ArrayBuffer;
+  /** Bytes per row in `data`. */
+  width: number;
+  validity: ArrayBuffer | null;
+  /** Text: the long text of the column, its first `heapBytes` bytes. */
+  heap?: ArrayBuffer;
+  heapBytes?: number;
+}
+
+let isoDay = '';
+let isoDayMs = 0;
+/** UTC ms of an ISO-8601 `YYYY-MM-DDTHH:mm:ss.sssZ` text (the simulator's format), without Date.parse per value. */
+export function isoToMs(text: string): number {
+  const day = text.slice(0, 10);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoDayMs = Date.parse(`${day}T00:00:00Z`);
+  }
+  const h = (text.charCodeAt(11) - 48) * 10 + text.charCodeAt(12) - 48;
+  const m = (text.charCodeAt(14) - 48) * 10 + text.charCodeAt(15) - 48;
+  const s = (text.charCodeAt(17) - 48) * 10 + text.charCodeAt(18) - 48;
+  const ms = (text.charCodeAt(20) - 48) * 100 + (text.charCodeAt(21) - 48) * 10 + text.charCodeAt(22) - 48;
+  return isoDayMs + h * 3_600_000 + m * 60_000 + s * 1000 + ms;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes the UTF-8 bytes of `s` at `at` in `buf` (which must have room for 3 bytes a character); returns their count. */
+function encodeInto(s: string, buf: Uint8Array, at: number): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return encoder.encodeInto(s, buf.subarray(at)).written;
+    buf[at + i] = c;
+  }
+  return s.length;
+}
+
+/** What a column stores; TableChunk.add switches on it so that each write sees one class of column. */
+export enum Kind {
+  Int32,
+  Float64,
+  Boolean,
+  Int64,
+  Text,
+}
+
+export abstract class Column {
+  validity: Uint32Array | null = null;
+
+  constructor(
+    readonly kind: Kind,
+    readonly width: number,
+    protected readonly pool: BufferPool,
+  ) {}
+  /** Hands over the buffers of the first `rows` rows and starts new ones. */
+  abstract take(rows: number): BuiltColumn;
+
+  setNull(row: number): void {
+    if (!this.validity) this.validity = new Uint32Array(this.pool.get(CHUNK_ROWS / 8)).fill(0xffffffff);
+    this.validity[row >>> 5] &= ~(1 << (row & 31));
+  }
+
+  protected takeValidity(): ArrayBuffer | null {
+    const v = this.validity;
+    this.validity = null;
+    return v ? (v.buffer as ArrayBuffer) : null;
+  }
+}
+
+export class Int32Column extends Column {
+  data: Int32Array;
+  constructor(pool: BufferPool) {
+    super(Kind.Int32, 4, pool);
+    this.data = new Int32Array(pool.get(CHUNK_ROWS * 4));
+  }
+  take(): BuiltColumn {
+    const data = this.data.buffer as ArrayBuffer;
+    this.data = new Int32Array(this.pool.get(CHUNK_ROWS * 4));
+    return { data, width: 4, validity: this.takeValidity() };
+  }
+}
+
+export class Float64Column extends Column {
+  data: Float64Array;
+  constructor(pool: BufferPool) {
+    super(Kind.Float64, 8, pool);
+    this.data = new Float64Array(pool.get(CHUNK_ROWS * 8));
+  }
+  take(): BuiltColumn {
+    const data = this.data.buffer as ArrayBuffer;
+    this.data = new Float64Array(this.pool.get(CHUNK_ROWS * 8));
+    return { data, width: 8, validity: this.takeValidity() };
+  }
+}
+
+export class BooleanColumn extends Column {
+  data: Uint8Array;
+  constructor(pool: BufferPool) {
+    super(Kind.Boolean, 1, pool);
+    this.data = new Uint8Array(pool.get(CHUNK_ROWS * 1));
+  }
+  take(): BuiltColumn {
+    const data = this.data.buffer as ArrayBuffer;
+    this.data = new Uint8Array(this.pool.get(CHUNK_ROWS * 1));
+    return { data, width: 1, validity: this.takeValidity() };
+  }
+}
+
+/** BIGINT, TIMESTAMP (µs) and DECIMAL(12,x) (scaled): 64-bit integers, written as two 32-bit halves. */
+export class Int64Column extends Column {
+  private data: Int32Array;
+  /**
+   * `scale`: the stored integer is the value times it, rounded (DECIMAL); 0 for a TIMESTAMP in µs from UTC ms
+   * (event_ts) or ISO text (payload times); 1 for a BIGINT.
+   */
+  constructor(
+    pool: BufferPool,
+    private readonly scale: number,
+  ) {
+    super(Kind.Int64, 8, pool);
+    this.data = new Int32Array(pool.get(CHUNK_ROWS * 8));
+  }
+  set(row: number, v: FactValue): void {
+    const scale = this.scale;
+    const value =
+      scale === 0
+        ? (typeof v === 'number' ? v : isoToMs(v as string)) * 1000
+        : scale === 1
+          ? (v as number)
+          : Math.round((v as number) * scale);
+    const hi = Math.floor(value / TWO_32);
+    this.data[row * 2] = value - hi * TWO_32;
+    this.data[row * 2 + 1] = hi;
+  }
+  take(): BuiltColumn {
+    const data = this.data.buffer as ArrayBuffer;
+    this.data = new Int32Array(this.pool.get(CHUNK_ROWS * 8));
+    return { data, width: 8, validity: this.takeValidity() };
+  }
+}
+
+export class TextColumn extends Column {
+  readonly values: string[] = new Array<string>(CHUNK_ROWS).fill('');
+  private slots: Uint8Array;
+  private view: DataView;
+  private heap: Uint8Array;
+  constructor(pool: BufferPool) {
+    super(Kind.Text, 16, pool);
+    this.slots = new Uint8Array(pool.get(CHUNK_ROWS * 16));
+    this.view = new DataView(this.slots.buffer);
+    this.heap = new Uint8Array(pool.get(1 << 16));
+  }
+  override setNull(row: number): void {
+    super.setNull(row);
+    this.values[row] = '';
+  }
+  take(rows: number): BuiltColumn {
+    const { slots, view } = this;
+    // Inline text is compared over the whole slot, so the bytes after it must be zero.
+    slots.fill(0, 0, rows * 16);
+    let used = 0;
+    for (let row = 0; row < rows; row++) {
+      const s = this.values[row];
+      const slot = row * 16;
+      const len = s.length;
+      // Short ASCII text (codes, most ids) goes straight into its slot.
+      if (len <= INLINE_BYTES) {
+        let i = 0;
+        for (; i < len; i++) {
+          const c = s.charCodeAt(i);
+          if (c >= 0x80) break;
+          slots[slot + 4 + i] = c;
+        }
+        if (i === len) {
+          view.setUint32(slot, len, true);
+          continue;
+        }
+      }
+      if (this.heap.length < used + len * 3) {
+        const bigger = new Uint8Array(Math.max(this.heap.length * 2, used + len * 3));
+        bigger.set(this.heap.subarray(0, used));
+        this.heap = bigger;
+      }
+      const heap = this.heap;
+      const n = encodeInto(s, heap, used);
+      view.setUint32(slot, n, true);
+      if (n <= INLINE_BYTES) {
+        for (let i = 0; i < n; i++) slots[slot + 4 + i] = heap[used + i];
+        for (let i = n; i < INLINE_BYTES; i++) slots[slot + 4 + i] = 0;
+      } else {
+        slots[slot + 4] = heap[used];
+        slots[slot + 5] = heap[used + 1];
+        slots[slot + 6] = heap[used + 2];
+        slots[slot + 7] = heap[used + 3];
+        view.setUint32(slot + 8, used, true);
+        used += n;
+      }
+    }
+    const heap = used > 0 ? (this.heap.buffer as ArrayBuffer) : undefined;
+    if (heap) this.heap = new Uint8Array(this.pool.get(heap.byteLength));
+    this.slots = new Uint8Array(this.pool.get(CHUNK_ROWS * 16));
+    this.view = new DataView(this.slots.buffer);
+    return { data: slots.buffer as ArrayBuffer, width: 16, validity: this.takeValidity(), heap, heapBytes: used };
+  }
+}
+
+export function columnOf(c: FactColumn, pool: BufferPool): Column {
+  switch (c.sqlType) {
+    case 'INTEGER':
+      return new Int32Column(pool);
+    case 'DOUBLE':
+      return new Float64Column(pool);
+    case 'BOOLEAN':
+      return new BooleanColumn(pool);
+    case 'BIGINT':
+      return new Int64Column(pool, 1);
+    case 'TIMESTAMP':
+      return new Int64Column(pool, 0);
+    case 'DECIMAL(12,2)':
+      return new Int64Column(pool, 100);
+    case 'DECIMAL(12,4)':
+      return new Int64Column(pool, 10_000);
+    case 'VARCHAR':
+      return new TextColumn(pool);
+    case 'INTEGER[]':
+      throw new Error('list columns are appended row by row');
+  }
+}
