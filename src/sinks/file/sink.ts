@@ -21,6 +21,33 @@ export function safeName(destination: string): string {
   return destination.replace(/[^A-Za-z0-9._-]/g, '_') || 'default';
 }
 
+/**
+ * The events' JSON lines in UTF-8, each written straight into one buffer (joining them into one string first made
+ * a copy of the batch on the heap, a third of what the pipeline allocated per event at full speed). Room for the
+ * longest line three times over (UTF-8 takes at most 3 bytes per UTF-16 code unit), so no line is ever cut.
+ */
+function linesOf(events: readonly { json: string }[]): Buffer {
+  let chars = 0;
+  let longest = 0;
+  for (const e of events) {
+    chars += e.json.length + 1;
+    if (e.json.length > longest) longest = e.json.length;
+  }
+  let out = Buffer.allocUnsafe(chars + 2 * longest + 3);
+  let at = 0;
+  for (const e of events) {
+    const most = 3 * e.json.length + 1;
+    if (at + most > out.length) {
+      const bigger = Buffer.allocUnsafe(2 * out.length + most);
+      out.copy(bigger, 0, 0, at);
+      out = bigger;
+    }
+    at += out.write(e.json, at);
+    out[at++] = 10;
+  }
+  return out.subarray(0, at);
+}
+
 export class FileSink implements Sink {
   readonly kind = 'file';
   private readonly files = new Map<string, OpenFile>();
@@ -54,12 +81,11 @@ export class FileSink implements Sink {
   async send(batch: SinkBatch): Promise<SendOutcome[]> {
     try {
       const file = await this.fileFor(batch.destination);
-      let text = '';
-      for (const e of batch.events) text += `${e.json}\n`;
-      const data = this.config.gzip ? gzipSync(text) : Buffer.from(text);
+      const lines = linesOf(batch.events);
+      const data = this.config.gzip ? gzipSync(lines) : lines;
       await file.handle.write(data);
       if (this.config.fsync) await file.handle.datasync();
-      file.bytes += text.length;
+      file.bytes += lines.length;
       return allOutcomes(batch, { ok: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

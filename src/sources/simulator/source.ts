@@ -64,9 +64,11 @@ export class SimulatorSource implements Source {
     };
   }
 
-  private keep(type: EventType, eventId: string): boolean {
-    const r = this.opts.typeRates?.[type];
+  /** Whether the cursor's event is kept under the per-type rates (its id is read only when a rate applies). */
+  private keep(c: SimCursor): boolean {
+    const r = this.opts.typeRates?.[c.type];
     if (r === undefined || r >= 1) return true;
+    const eventId = c.id;
     let h = this.rateBase;
     for (let i = 0; i < eventId.length; i++) h = mix32(h, eventId.charCodeAt(i));
     return h / 4294967296 < r;
@@ -96,7 +98,7 @@ export class SimulatorSource implements Source {
         if (!more || signal.aborted) break;
         const ts = c.ts;
         if (this.opts.until !== undefined && ts >= this.opts.until) break;
-        if (!this.keep(c.type, c.id)) continue;
+        if (!this.keep(c)) continue;
         seq++;
         if (seq <= after) continue;
         if (startWall === 0) {

@@ -9,8 +9,8 @@ export const EVENTS_PER_BATCH = 1000;
 /** Slot of the shared flow-control array counting the batches the reader took (threads.ts's WorkerLink). */
 export { FLOW_DONE as TAKEN, FLOW_STOP as STOP } from '../../threads.js';
 /**
- * Workers serialise envelopes stamped with this ingest time; the reader puts the real one (an ISO time of the same
- * length) in its place when the event is handed on.
+ * Workers serialise envelopes stamped with this ingest time; the reader writes the real one (an ISO time of the same
+ * length, in ASCII) over it when the event is handed on.
  */
 export const STAMP_PLACEHOLDER = '1970-01-01T00:00:00.000Z';
 
@@ -27,16 +27,22 @@ export interface SimWorkerInit {
 }
 
 /**
- * A worker's events in (event_ts, event_id) order. `text` holds, per event, its JSON, its id and its partition key,
- * all joined by newlines (JSON text has none); `stamp` is where the placeholder ingest time starts in the JSON.
+ * A worker's events in (event_ts, event_id) order. `lines` holds, per event, its JSON, its id and its partition key,
+ * each ended by a newline, in UTF-8 (`ascii` tells the events whose lines are all ASCII); `start` is where each
+ * event's lines start (one more entry: the end), `stamp` where its placeholder ingest time starts, in bytes.
  */
 export interface SimBatch {
   type: 'batch';
   ts: Float64Array<ArrayBuffer>;
   /** Index in EVENT_TYPES. */
   types: Uint8Array<ArrayBuffer>;
+  lines: ArrayBuffer;
+  start: Uint32Array<ArrayBuffer>;
+  /** Where each event's id starts (its JSON ends one byte before) and its partition key starts. */
+  idAt: Uint32Array<ArrayBuffer>;
+  keyAt: Uint32Array<ArrayBuffer>;
   stamp: Uint32Array<ArrayBuffer>;
-  text: string;
+  ascii: Uint8Array<ArrayBuffer>;
   /** Every later event of the part is at or after this time (UTC ms): the reader need not wait for it before. */
   watermark: number;
 }

@@ -9,9 +9,7 @@ import type { SimSnapshot } from '../../simulate/simulator.js';
 import { WorkerLink } from '../../threads.js';
 import type { SourceEvent } from '../types.js';
 import { type SimCursor, WireEvent } from './cursor.js';
-import { type SimWorkerInit, type SimWorkerMessage, STAMP_PLACEHOLDER } from './thread-messages.js';
-
-const STAMP_LENGTH = STAMP_PLACEHOLDER.length;
+import type { SimWorkerInit, SimWorkerMessage } from './thread-messages.js';
 
 /**
  * Old-generation cap of a thread: the default world (86 stores, two parts: ~300 MB of world and ~150 MB of JSON a
@@ -28,9 +26,13 @@ class PartReader {
   ended = false;
   ts: Float64Array = new Float64Array(0);
   types: Uint8Array = new Uint8Array(0);
+  /** Per event: JSON, id and partition key, each ended by a newline (UTF-8). */
+  lines: Buffer = Buffer.alloc(0);
+  start: Uint32Array = new Uint32Array(0);
+  idAt: Uint32Array = new Uint32Array(0);
+  keyAt: Uint32Array = new Uint32Array(0);
   stamp: Uint32Array = new Uint32Array(0);
-  /** Per event: JSON, id, partition key. */
-  text: string[] = [];
+  ascii: Uint8Array = new Uint8Array(0);
   i = 0;
   n = 0;
   /** Every event of the part after those loaded is at or after this time. */
@@ -44,7 +46,10 @@ class PartReader {
       // part's events (one being sent, one simulated): the cap grows with the part's stores, so that V8 collects
       // before the heap swells (uncapped: 2.8 GiB of RSS for the default world instead of 2.0) and a large world
       // is not stopped by it.
-      resourceLimits: { maxOldGenerationSizeMb: oldGenerationMb(init), maxYoungGenerationSizeMb: 96 },
+      resourceLimits: {
+        maxOldGenerationSizeMb: oldGenerationMb(init),
+        maxYoungGenerationSizeMb: Number(process.env.YG ?? 96),
+      },
     }));
   }
 
@@ -57,12 +62,36 @@ class PartReader {
     }
     this.ts = m.ts;
     this.types = m.types;
+    this.lines = Buffer.from(m.lines);
+    this.start = m.start;
+    this.idAt = m.idAt;
+    this.keyAt = m.keyAt;
     this.stamp = m.stamp;
-    this.text = m.text.split('\n');
+    this.ascii = m.ascii;
     this.i = 0;
     this.n = m.ts.length;
     this.watermark = m.watermark;
     this.link.done();
+  }
+
+  /** Text of the current event's bytes `from` to `to`. */
+  text(from: number, to: number): string {
+    return this.lines.toString(this.ascii[this.i] === 1 ? 'latin1' : 'utf8', from, to);
+  }
+
+  /** The current event's id. */
+  id(): string {
+    return this.text(this.idAt[this.i], this.keyAt[this.i] - 1);
+  }
+
+  /** The current event's JSON, its ingest time written over the placeholder. */
+  json(ingest: string): string {
+    this.lines.write(ingest, this.stamp[this.i], 'latin1');
+    return this.text(this.start[this.i], this.idAt[this.i] - 1);
+  }
+
+  key(): string {
+    return this.text(this.keyAt[this.i], this.start[this.i + 1] - 1);
   }
 
   close(): Promise<void> {
@@ -84,6 +113,8 @@ export interface ThreadedCursorOptions {
 export class ThreadedCursor implements SimCursor {
   private readonly readers: PartReader[];
   private cur: PartReader | undefined;
+  private stampedAt = Number.NaN;
+  private stamp = '';
 
   constructor(opts: ThreadedCursorOptions) {
     const config = JSON.parse(JSON.stringify(opts.config));
@@ -114,11 +145,7 @@ export class ThreadedCursor implements SimCursor {
     let best: PartReader | undefined;
     for (const r of this.readers) {
       if (r.i >= r.n) continue;
-      if (
-        best === undefined ||
-        r.ts[r.i] < best.ts[best.i] ||
-        (r.ts[r.i] === best.ts[best.i] && r.text[3 * r.i + 1] < best.text[3 * best.i + 1])
-      )
+      if (best === undefined || r.ts[r.i] < best.ts[best.i] || (r.ts[r.i] === best.ts[best.i] && r.id() < best.id()))
         best = r;
     }
     for (const r of this.readers) {
@@ -144,16 +171,17 @@ export class ThreadedCursor implements SimCursor {
   }
 
   get id(): string {
-    const r = this.cur!;
-    return r.text[3 * r.i + 1];
+    return this.cur!.id();
   }
 
   take(seq: number, at: number): SourceEvent {
     const r = this.cur!;
-    const json = r.text[3 * r.i];
-    const s = r.stamp[r.i];
-    const stamped = json.slice(0, s) + iso(at) + json.slice(s + STAMP_LENGTH);
-    return new WireEvent(seq, at, stamped, EVENT_TYPES[r.types[r.i]], r.text[3 * r.i + 2], r.text[3 * r.i + 1]);
+    // Many events are taken in the same millisecond.
+    if (at !== this.stampedAt) {
+      this.stampedAt = at;
+      this.stamp = iso(at);
+    }
+    return new WireEvent(seq, at, r.json(this.stamp), EVENT_TYPES[r.types[r.i]], r.key(), r.id());
   }
 
   async close(): Promise<void> {
