@@ -53,11 +53,11 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
   let maxRss = process.memoryUsage().rss;
   // The steady rate is taken from the first event sent: before it the simulation builds its world and its first
   // day (whose events are released in time order once the day is simulated).
-  let first: { at: number; sent: number } | undefined;
+  let first: { at: number; sent: number; cpu: NodeJS.CpuUsage } | undefined;
   const sampler = setInterval(() => {
     maxRss = Math.max(maxRss, process.memoryUsage().rss);
     const sent = s.pipeline.snapshot().events_sent;
-    if (first === undefined && sent > 0) first = { at: performance.now(), sent };
+    if (first === undefined && sent > 0) first = { at: performance.now(), sent, cpu: process.cpuUsage() };
   }, 100);
   const t = performance.now();
   const cpu = process.cpuUsage();
@@ -71,23 +71,33 @@ async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSin
   const x = s.pipeline.snapshot();
   const cpuSeconds = (used.user + used.system) / 1e6;
   const steady = first ? ((x.events_sent - first.sent) * 1000) / (end - first.at) : Number.NaN;
+  // CPU of all threads (simulation, pipeline, garbage collection) per event, from the first event sent.
+  const steadyCpu = first ? process.cpuUsage(first.cpu) : undefined;
+  const cpuPerEvent = steadyCpu
+    ? (steadyCpu.user + steadyCpu.system) / Math.max(1, x.events_sent - first!.sent)
+    : Number.NaN;
   return {
     seconds,
     x,
     maxRss: Math.round(maxRss / 2 ** 20),
     cpuSeconds,
     steady,
+    cpuPerEvent,
     startSeconds: first ? (first.at - t) / 1000 : Number.NaN,
   };
 }
 
 if (cases.has('max')) {
-  const { seconds, x, maxRss, cpuSeconds, steady, startSeconds } = await measure('max', { mode: 'max' }, events);
+  const { seconds, x, maxRss, cpuSeconds, steady, cpuPerEvent, startSeconds } = await measure(
+    'max',
+    { mode: 'max' },
+    events,
+  );
   rows.push({
     command: cmd,
     input: `${x.events_sent.toLocaleString('en-US')} events, default world`,
     case: 'file sink, --speed max',
-    result: `${Math.round(steady).toLocaleString('en-US')} events/s end to end from the first event sent (${startSeconds.toFixed(1)} s after the start); ${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s over the whole run (${Math.round(x.events_sent / cpuSeconds).toLocaleString('en-US')} per CPU second); batch p99 ${x.send_latency_ms.p99} ms; max RSS ${maxRss} MiB`,
+    result: `${Math.round(steady).toLocaleString('en-US')} events/s end to end from the first event sent (${startSeconds.toFixed(1)} s after the start; ${cpuPerEvent.toFixed(1)} µs of CPU per event, all threads); ${Math.round(x.events_sent / seconds).toLocaleString('en-US')} events/s over the whole run (${Math.round(x.events_sent / cpuSeconds).toLocaleString('en-US')} per CPU second); batch p99 ${x.send_latency_ms.p99} ms; max RSS ${maxRss} MiB`,
     machine: machine(),
   });
 }
