@@ -35,20 +35,31 @@ const FRACTION = [
 const EXACT_BELOW = [0, 1e12, 1e11, 0, 1e9];
 
 /**
- * A number with at most `digits` (2 or 4) decimals as JSON, e.g. 12.5 -> "12.5": when `v` is exactly its units
- * divided by 10^digits (what `cents / 100` gives), the text is made from the integer units; any other number is
- * written as JSON.stringify writes it.
+ * `v` as a whole number of 10^-digits units (cents for 2), when it is exactly that divided by 10^digits (what
+ * `cents / 100` gives) and small enough for that decimal text to be JSON's; NaN otherwise.
  */
-export function jsonDecimal(v: number, digits: 2 | 4): string {
+export function decimalUnits(v: number, digits: 2 | 4): number {
   const scale = digits === 2 ? 100 : 10_000;
   const units = Math.round(v * scale);
-  if (units / scale !== v || !(Math.abs(v) < EXACT_BELOW[digits])) return jsonNumber(v);
+  return units / scale === v && Math.abs(v) < EXACT_BELOW[digits] ? units : Number.NaN;
+}
+
+/**
+ * A number with at most `digits` (2 or 4) decimals as JSON, e.g. 12.5 -> "12.5": when `v` is exactly its units
+ * divided by 10^digits, the text is made from the integer units; any other number is written as JSON.stringify
+ * writes it.
+ */
+export function jsonDecimal(v: number, digits: 2 | 4): string {
+  const units = decimalUnits(v, digits);
+  if (Number.isNaN(units)) return jsonNumber(v);
+  const scale = digits === 2 ? 100 : 10_000;
   const whole = Math.trunc(units / scale);
   const fraction = FRACTION[digits][Math.abs(units - whole * scale)];
   return `${units < 0 && whole === 0 ? '-' : ''}${whole}${fraction}`;
 }
 
-type FieldWriter = 'string' | 'int' | 'money' | 'money4' | 'number' | 'other';
+/** How a payload field is written: by its JSON type and, for numbers, its decimals. */
+export type FieldWriter = 'string' | 'int' | 'money' | 'money4' | 'number' | 'other';
 
 function writerOf(field: z.ZodType): FieldWriter {
   const inner = field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : field;
@@ -58,6 +69,12 @@ function writerOf(field: z.ZodType): FieldWriter {
   if (inner instanceof z.ZodNumber) return inner.isInt ? 'int' : 'number';
   if (inner instanceof z.ZodString || inner instanceof z.ZodEnum || inner instanceof z.ZodLiteral) return 'string';
   return 'other';
+}
+
+/** The fields of a payload of `type`, in the schema's order, and how each is written. */
+export function payloadFields(type: EventType): { name: string; writer: FieldWriter }[] {
+  const shape = PAYLOAD_SCHEMAS[type].shape as Record<string, z.ZodType>;
+  return Object.entries(shape).map(([name, field]) => ({ name, writer: writerOf(field) }));
 }
 
 /** The expression that writes value `v` of a field as JSON, when it has the type the field expects. */
@@ -77,10 +94,9 @@ const WRITE: Record<FieldWriter, { test: string; write: string }> = {
  * an unexpected type (or an array, or an object) goes through JSON.stringify; undefined leaves the field out.
  */
 function payloadWriter(type: EventType): (p: Record<string, unknown>) => string {
-  const shape = PAYLOAD_SCHEMAS[type].shape as Record<string, z.ZodType>;
   const lines = ['let s = "{"; let c = false; let v;'];
-  for (const [name, field] of Object.entries(shape)) {
-    const w = WRITE[writerOf(field)];
+  for (const { name, writer } of payloadFields(type)) {
+    const w = WRITE[writer];
     const key = JSON.stringify(name);
     lines.push(
       `v = p[${key}];`,

@@ -36,12 +36,12 @@ export function envelopeJson(e: SimEvent, ingestAt?: number): string {
 }
 
 /** The envelope's JSON up to the value of its ingest time: `{"event_type":..."ingest_timestamp":"`. */
-export function envelopeHead(e: SimEvent): string {
+function envelopeHead(e: SimEvent): string {
   return `{"event_type":"${e.event_type}","event_id":"${e.event_id}","event_ts":"${iso(e.ts)}","payload":${payloadJson(e.event_type, e.payload)},"trace_id":"${e.trace_id}","ingest_timestamp":"`;
 }
 
 /** The envelope's JSON after the value of its ingest time: `","schema_version":...}`. */
-export function envelopeTail(e: SimEvent): string {
+function envelopeTail(e: SimEvent): string {
   const correlation = e.correlation_id ? `,"correlation_id":"${e.correlation_id}"` : '';
   return `","schema_version":"${SCHEMA_VERSION}","source":"retail-datagen"${correlation},"partition_key":"${e.partition_key}"}`;
 }

@@ -5,11 +5,13 @@
 // batches are then copied out of the units' buffers.
 
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
-import { envelopeHead, envelopeTail } from '../../simulate/envelope.js';
+import { asciiBytes, JsonBytes, writeEnvelope } from '../../simulate/envelope-bytes.js';
 import type { SimEvent } from '../../simulate/event-buffer.js';
 import { type SimBatch, STAMP_PLACEHOLDER } from './thread-messages.js';
 
 const typeIndex = new Map<EventType, number>(EVENT_TYPES.map((t, i) => [t, i]));
+const PLACEHOLDER = asciiBytes(STAMP_PLACEHOLDER);
+const NEWLINE = 10;
 
 /** One unit's events in time order: per event its envelope, id and partition key, each line ended by a newline. */
 export class Unit {
@@ -58,7 +60,7 @@ export interface Released {
 }
 
 /**
- * @example const held = new SerialisedUnits(); held.add(unitEvents); const r = held.release(watermark); held.copy(r, 0, 1000, out);
+ * @example const held = new SerialisedUnits(); held.add(unitEvents); const r = held.release(watermark); post(batchOf(r, 0, r.length));
  */
 export class SerialisedUnits {
   private held: Unit[] = [];
@@ -70,35 +72,29 @@ export class SerialisedUnits {
     const n = events.length;
     if (n === 0) return;
     const u = new Unit(this.buffer(n * 640), n);
-    let bytes = u.bytes;
-    let at = 0;
+    const w = new JsonBytes(u.bytes);
     for (let i = 0; i < n; i++) {
       const e = events[i];
-      const head = envelopeHead(e);
-      const json = head + STAMP_PLACEHOLDER + envelopeTail(e);
-      // One write per event (each write is a call into the runtime, which also flattens the text).
-      const line = `${json}\n${e.event_id}\n${e.partition_key}\n`;
-      // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-      if (at + 3 * line.length > bytes.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(2 * bytes.length, at + 3 * line.length));
-        bytes.copy(bigger, 0, 0, at);
-        this.spare.push(bytes);
-        bytes = bigger;
-        u.bytes = bigger;
-      }
-      u.start[i] = at;
+      const start = w.at;
+      w.ascii = true;
+      u.start[i] = start;
       u.ts[i] = e.ts;
       u.types[i] = typeIndex.get(e.event_type)!;
-      const written = bytes.write(line, at);
-      // As many bytes as code units: all ASCII, so byte offsets are text offsets.
-      const ascii = written === line.length;
-      const jsonBytes = ascii ? json.length : Buffer.byteLength(json);
-      u.ascii[i] = ascii ? 1 : 0;
-      u.stamp[i] = ascii ? head.length : Buffer.byteLength(head);
-      u.idAt[i] = at + jsonBytes + 1;
-      u.keyAt[i] = u.idAt[i] + (ascii ? e.event_id.length : Buffer.byteLength(e.event_id)) + 1;
-      at += written;
+      u.stamp[i] = writeEnvelope(w, e, PLACEHOLDER) - start;
+      w.byte(NEWLINE);
+      u.idAt[i] = w.at;
+      w.text(e.event_id);
+      w.byte(NEWLINE);
+      u.keyAt[i] = w.at;
+      w.text(e.partition_key);
+      w.byte(NEWLINE);
+      u.ascii[i] = w.ascii ? 1 : 0;
     }
+    if (w.bytes !== u.bytes) {
+      this.spare.push(u.bytes);
+      u.bytes = w.bytes;
+    }
+    const at = w.at;
     u.start[n] = at;
     this.held.push(u);
   }
