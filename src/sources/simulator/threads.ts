@@ -12,8 +12,10 @@ import { type SimCursor, WireEvent } from './cursor.js';
 import type { SimWorkerInit, SimWorkerMessage } from './thread-messages.js';
 
 /**
- * Old-generation cap of a thread: the default world (86 stores, two parts: ~300 MB of world and ~150 MB of JSON a
- * day) runs well under 1 GiB; about 16 MB more for each store of the part (two days of ~6,600 events of ~600 B).
+ * Old-generation cap of a thread: the default world (86 stores, two parts: ~300 MB of world) runs well under 1 GiB;
+ * about 16 MB more for each store of the part. Set when the day's events were held as strings on the heap (two days
+ * of ~6,600 events of ~600 B per store); they are now in buffers off the heap (serialised-units.ts), so the cap is
+ * generous.
  */
 function oldGenerationMb(init: Omit<SimWorkerInit, 'flow'>): number {
   const stores = (init.config as Config).volume.stores;
@@ -42,10 +44,10 @@ class PartReader {
     this.link = new WorkerLink(import.meta.url, './worker', 'simulator thread', (flow) => ({
       workerData: { ...init, flow } satisfies SimWorkerInit,
       // Simulating makes many short-lived objects: a larger young generation than a worker's default saves
-      // copying them from scavenge to scavenge. The old generation holds the world and up to two days of the
-      // part's events (one being sent, one simulated): the cap grows with the part's stores, so that V8 collects
-      // before the heap swells (uncapped: 2.8 GiB of RSS for the default world instead of 2.0) and a large world
-      // is not stopped by it.
+      // copying them from scavenge to scavenge. The old generation holds the world and the simulation's state: the
+      // cap grows with the part's stores, so that V8 collects before the heap swells (uncapped, when the events
+      // were held on the heap: 2.8 GiB of RSS for the default world instead of 2.0) and a large world is not
+      // stopped by it. A worker's young generation of 192 MB was not faster (2 alternating runs each).
       resourceLimits: {
         maxOldGenerationSizeMb: oldGenerationMb(init),
         maxYoungGenerationSizeMb: Number(process.env.YG ?? 96),
