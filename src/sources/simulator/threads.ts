@@ -50,7 +50,7 @@ class PartReader {
       // stopped by it. A worker's young generation of 192 MB was not faster (2 alternating runs each).
       resourceLimits: {
         maxOldGenerationSizeMb: oldGenerationMb(init),
-        maxYoungGenerationSizeMb: Number(process.env.YG ?? 96),
+        maxYoungGenerationSizeMb: 96,
       },
     }));
   }
