@@ -54,7 +54,7 @@ export class Unit {
 /** The events released together, in order: for each, its unit and its index there. */
 export interface Released {
   units: Unit[];
-  unit: Uint16Array;
+  unit: Uint32Array;
   index: Uint32Array;
   length: number;
 }
@@ -66,11 +66,14 @@ export class SerialisedUnits {
   private held: Unit[] = [];
   /** Buffers of units fully released and sent, to be written again. */
   private spare: Buffer[] = [];
+  /** Units added since the last release. */
+  private added = 0;
 
   /** Serialises a unit's events (in time order, ids set) and holds them until they are released. */
   add(events: SimEvent[]): void {
     const n = events.length;
     if (n === 0) return;
+    this.added++;
     const u = new Unit(this.buffer(n * 640), n);
     const w = new JsonBytes(u.bytes);
     for (let i = 0; i < n; i++) {
@@ -123,6 +126,12 @@ export class SerialisedUnits {
       else this.spare.push(u.bytes);
     }
     this.held = kept;
+    // A day's worth of spare buffers, the largest: the rest would only pile up when unit sizes vary.
+    if (this.spare.length > this.added) {
+      this.spare.sort((a, b) => b.length - a.length);
+      this.spare.length = this.added;
+    }
+    this.added = 0;
     // A min-heap of the units whose next event is before the watermark.
     const heap = kept.filter((u) => u.ts[u.next] < watermark);
     const before = (a: Unit, b: Unit) => a.compare(a.next, b, b.next) < 0;
@@ -144,7 +153,7 @@ export class SerialisedUnits {
     let total = 0;
     for (const u of heap) for (let i = u.next; i < u.n && u.ts[i] < watermark; i++) total++;
     const unitOf = new Map(kept.map((u, i) => [u, i]));
-    const out: Released = { units: kept, unit: new Uint16Array(total), index: new Uint32Array(total), length: total };
+    const out: Released = { units: kept, unit: new Uint32Array(total), index: new Uint32Array(total), length: total };
     for (let k = 0; k < total; k++) {
       const u = heap[0];
       out.unit[k] = unitOf.get(u)!;
