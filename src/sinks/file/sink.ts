@@ -22,30 +22,16 @@ export function safeName(destination: string): string {
 }
 
 /**
- * The events' JSON lines in UTF-8, each written straight into one buffer (joining them into one string first made
- * a copy of the batch on the heap, a third of what the pipeline allocated per event at full speed). Room for the
- * longest line three times over (UTF-8 takes at most 3 bytes per UTF-16 code unit), so no line is ever cut.
+ * The events' JSON lines in UTF-8. Joined by one call, which makes the batch's text in one piece: appending line
+ * by line made a tree of pieces to flatten first, and writing each line into a buffer cost a call per line
+ * (bench/pipeline.ts --cases overhead, 2 alternating runs: 340,006 / 383,360 and 255,509 / 331,585 events/s
+ * against 439,114 / 465,852 joined).
  */
 function linesOf(events: readonly { json: string }[]): Buffer {
-  let chars = 0;
-  let longest = 0;
-  for (const e of events) {
-    chars += e.json.length + 1;
-    if (e.json.length > longest) longest = e.json.length;
-  }
-  let out = Buffer.allocUnsafe(chars + 2 * longest + 3);
-  let at = 0;
-  for (const e of events) {
-    const most = 3 * e.json.length + 1;
-    if (at + most > out.length) {
-      const bigger = Buffer.allocUnsafe(2 * out.length + most);
-      out.copy(bigger, 0, 0, at);
-      out = bigger;
-    }
-    at += out.write(e.json, at);
-    out[at++] = 10;
-  }
-  return out.subarray(0, at);
+  const parts = new Array<string>(events.length + 1);
+  for (let i = 0; i < events.length; i++) parts[i] = events[i].json;
+  parts[events.length] = '';
+  return Buffer.from(parts.join('\n'));
 }
 
 export class FileSink implements Sink {
