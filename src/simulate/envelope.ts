@@ -32,16 +32,7 @@ export function toEnvelope(e: SimEvent, ingestAt?: number): EventEnvelope {
  * on every event of two days.
  */
 export function envelopeJson(e: SimEvent, ingestAt?: number): string {
-  return envelopeHead(e) + iso(ingestAt === undefined ? e.ts : ingestAt) + envelopeTail(e);
-}
-
-/** The envelope's JSON up to the value of its ingest time: `{"event_type":..."ingest_timestamp":"`. */
-function envelopeHead(e: SimEvent): string {
-  return `{"event_type":"${e.event_type}","event_id":"${e.event_id}","event_ts":"${iso(e.ts)}","payload":${payloadJson(e.event_type, e.payload)},"trace_id":"${e.trace_id}","ingest_timestamp":"`;
-}
-
-/** The envelope's JSON after the value of its ingest time: `","schema_version":...}`. */
-function envelopeTail(e: SimEvent): string {
+  const ts = iso(e.ts);
   const correlation = e.correlation_id ? `,"correlation_id":"${e.correlation_id}"` : '';
-  return `","schema_version":"${SCHEMA_VERSION}","source":"retail-datagen"${correlation},"partition_key":"${e.partition_key}"}`;
+  return `{"event_type":"${e.event_type}","event_id":"${e.event_id}","event_ts":"${ts}","payload":${payloadJson(e.event_type, e.payload)},"trace_id":"${e.trace_id}","ingest_timestamp":"${ingestAt === undefined ? ts : iso(ingestAt)}","schema_version":"${SCHEMA_VERSION}","source":"retail-datagen"${correlation},"partition_key":"${e.partition_key}"}`;
 }
