@@ -70,7 +70,11 @@ test('history runs in a child with MALLOC_ARENA_MAX=2; a signal reaches it once 
   const db = await masterDb('signal');
   const h = startHistory(db);
   const pid = await waitFor('the child process', () => childrenOf(h.child.pid!)[0]);
-  const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+  // Between fork and exec the child still shows the command's environment: wait for the one it was started with.
+  const environ = await waitFor('the child to start', () => {
+    const vars = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return vars.includes('RETAIL_DATAGEN_LAUNCHED=1') ? vars : undefined;
+  });
   assert.ok(environ.includes('MALLOC_ARENA_MAX=2'), 'the child has the limit');
   // Let it write, then ask it to stop.
   await writing(db);
