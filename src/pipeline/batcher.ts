@@ -1,6 +1,6 @@
 // Groups routed events into batches per destination: sent when full (events or bytes) or after lingering.
 
-import type { OutEvent, SinkBatch } from '../sinks/types.js';
+import { eventSize, type OutEvent, type SinkBatch } from '../sinks/types.js';
 
 export interface BatcherOptions {
   maxEvents: number;
@@ -33,7 +33,7 @@ export class Batcher {
   add(e: OutEvent, now: number): readonly SinkBatch[] {
     let out: SinkBatch[] = NONE;
     let b = this.open.get(e.destination);
-    const size = e.json.length;
+    const size = eventSize(e);
     // An event that would overflow the bytes limit closes the current batch first.
     if (b && b.events.length > b.held && b.bytes - b.heldBytes + size > this.opts.maxBytes) {
       out = [this.close(e.destination, b, now)];
@@ -63,7 +63,7 @@ export class Batcher {
     let bytes = 0;
     let openedAt = Number.POSITIVE_INFINITY;
     for (const e of events) {
-      bytes += e.json.length;
+      bytes += eventSize(e);
       openedAt = Math.min(openedAt, e.batchedAt ?? 0);
     }
     const b = this.open.get(destination);

@@ -4,7 +4,7 @@
 import { DatagenError } from '../errors.js';
 import type { EventEnvelope } from '../events/envelope.js';
 import { Rng } from '../random.js';
-import type { OutEvent, Sink } from '../sinks/types.js';
+import { eventSize, type OutEvent, type Sink } from '../sinks/types.js';
 import type { DeadLetter, DeadLetterFilter, DeadLetterStore } from '../store/dead-letters.js';
 import { backoffDelay } from './retry.js';
 
@@ -54,7 +54,7 @@ export async function redeliver(store: DeadLetterStore, sink: Sink, opts: Redeli
     }));
     let outcomes: Awaited<ReturnType<Sink['send']>>;
     try {
-      outcomes = await sink.send({ destination, events, bytes: events.reduce((s, e) => s + e.json.length, 0) });
+      outcomes = await sink.send({ destination, events, bytes: events.reduce((s, e) => s + eventSize(e), 0) });
     } catch (err) {
       outcomes = events.map(() => ({ ok: false, retriable: true, error: err as never }));
     }

@@ -3,7 +3,15 @@
 // event handled (delivered or dead-lettered); events the sink holds back go back to the caller.
 
 import { DatagenError } from '../errors.js';
-import { eventId, eventType, type OutEvent, type SendOutcome, type Sink, type SinkBatch } from '../sinks/types.js';
+import {
+  eventId,
+  eventSize,
+  eventType,
+  type OutEvent,
+  type SendOutcome,
+  type Sink,
+  type SinkBatch,
+} from '../sinks/types.js';
 import type { DeadLetterStore } from '../store/dead-letters.js';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { PipelineHooks } from './pipeline.js';
@@ -74,7 +82,7 @@ export class Delivery {
             outcomes = await this.deps.sink.send({
               ...batch,
               events: remaining,
-              bytes: remaining.reduce((s, e) => s + e.json.length, 0),
+              bytes: remaining.reduce((s, e) => s + eventSize(e), 0),
               // A retry is sent whole.
               holdSince: attempts === 1 ? batch.holdSince : undefined,
               ...(this.deps.exactlyOnce ? { positionAfter: (seqs) => this.deps.watermark.peek(seqs) } : {}),

@@ -213,9 +213,10 @@ export class Pipeline {
       const wait = this.opts.pace?.();
       if (wait) await wait;
       // Serialised by the source (on its own thread): the envelope is not parsed unless a content rule or a hook
-      // reads it.
-      const json = ev.json;
-      const env = json === undefined ? ev.envelope : undefined;
+      // reads it, and bytes are not decoded unless something reads the text.
+      const bytes = ev.bytes;
+      const json = bytes === undefined ? ev.json : undefined;
+      const env = bytes === undefined && json === undefined ? ev.envelope : undefined;
       const type = env === undefined ? (ev.type as string) : env.event_type;
       const from = ev.source ?? source.name;
       const key = routes ? `${from}\u0000${type}` : '';
@@ -229,13 +230,13 @@ export class Pipeline {
       }
       const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
       const out = new QueuedEvent(
+        ev,
         parsed,
-        json ?? JSON.stringify(env),
+        bytes === undefined ? (json ?? JSON.stringify(env)) : undefined,
+        bytes,
         destination,
         ev.seq,
         type,
-        env === undefined ? (ev.key as string) : env.partition_key,
-        env === undefined ? (ev.id as string) : env.event_id,
         ev.at,
         priority === 'critical',
       );

@@ -10,11 +10,15 @@ import type { Database } from '../store/database.js';
 /**
  * An event on its way out: the envelope, its JSON (serialised once), where it goes and its stream position. The
  * pipeline's events carry the envelope's type, partition key and id beside the JSON, and parse the envelope from the
- * JSON only when something reads it: sinks read those fields (eventKey, eventId) rather than the envelope.
+ * JSON only when something reads it: sinks read those fields (eventKey, eventId) rather than the envelope. A source
+ * that serialised its events to UTF-8 (the simulator's threads) hands on those bytes, and the JSON text is decoded
+ * from them only when read: sinks that write bytes take them with eventBytes.
  */
 export interface OutEvent {
   readonly envelope: StreamEnvelope;
-  json: string;
+  readonly json: string;
+  /** The JSON as UTF-8, when the source serialised it so (a view of the source's buffer: not to be written). */
+  readonly bytes?: Uint8Array;
   destination: string;
   /** Position in the stream (1, 2, ...); the checkpoint is the highest position below which all are handled. */
   seq: number;
@@ -38,11 +42,18 @@ export const eventType = (e: OutEvent): string => e.type ?? e.envelope.event_typ
 export const eventKey = (e: OutEvent): string => e.key ?? e.envelope.partition_key;
 /** The event's id, without parsing its envelope when the pipeline set it. */
 export const eventId = (e: OutEvent): string => e.id ?? e.envelope.event_id;
+/** The event's JSON as UTF-8: the source's bytes when it has them (not copied), else the text encoded now. */
+export const eventBytes = (e: OutEvent): Buffer => {
+  const b = e.bytes;
+  return b === undefined ? Buffer.from(e.json) : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+};
+/** The size of the event's JSON: its UTF-8 bytes when the source gave them, else its length in characters. */
+export const eventSize = (e: OutEvent): number => e.bytes?.byteLength ?? e.json.length;
 
 export interface SinkBatch {
   destination: string;
   events: readonly OutEvent[];
-  /** Sum of the JSON lengths of the events. */
+  /** Sum of the JSON sizes of the events (eventSize). */
   bytes: number;
   /**
    * Exactly-once streams only: the stream's position once the given positions (events of this batch) are handled

@@ -4,12 +4,12 @@
 import { DEFAULT_WEIGHTS, PRIORITIES, type Priority } from '../pipeline/queue.js';
 import type { Source, SourceEvent, StatefulSource } from './types.js';
 
-/** A member's event at its position in the merge, tagged; a serialised one stays so (its envelope unparsed). */
+/**
+ * A member's event at its position in the merge, tagged; a serialised one stays so (its envelope unparsed, its
+ * bytes undecoded).
+ */
 class MergedEvent implements SourceEvent {
-  readonly json: string | undefined;
   readonly type: string | undefined;
-  readonly key: string | undefined;
-  readonly id: string | undefined;
   readonly at: number | undefined;
 
   constructor(
@@ -18,11 +18,24 @@ class MergedEvent implements SourceEvent {
     readonly source: string,
     readonly priority: Priority | undefined,
   ) {
-    this.json = inner.json;
     this.type = inner.type;
-    this.key = inner.key;
-    this.id = inner.id;
     this.at = inner.at;
+  }
+
+  get json(): string | undefined {
+    return this.inner.json;
+  }
+
+  get bytes(): Uint8Array | undefined {
+    return this.inner.bytes;
+  }
+
+  get key(): string | undefined {
+    return this.inner.key;
+  }
+
+  get id(): string | undefined {
+    return this.inner.id;
   }
 
   get envelope() {

@@ -5,13 +5,16 @@ import type { Priority } from '../pipeline/queue.js';
 
 /**
  * An event from a source, with its position in the source's stream (1, 2, ...). A source that serialised the
- * envelope already gives its JSON with the type, partition key and id, and may parse `envelope` only when read.
+ * envelope already gives its JSON (as text, or as UTF-8 bytes) with the type, partition key and id, and may parse
+ * `envelope` only when read.
  */
 export interface SourceEvent {
   readonly envelope: StreamEnvelope;
   seq: number;
-  /** The envelope as JSON; when set, so are `type`, `key` and `id`. */
-  json?: string;
+  /** The envelope as JSON; when set, so are `type`, `key` and `id` (decoded from `bytes` when it has them). */
+  readonly json?: string;
+  /** The envelope's JSON as UTF-8, when the source serialised it so; then `json` is set too. */
+  readonly bytes?: Uint8Array;
   /** The envelope's event_type (with `json`). */
   type?: string;
   /** The envelope's partition_key (with `json`). */
@@ -51,4 +54,9 @@ export interface StatefulSource extends Source {
   batches(after: number, signal: AbortSignal, state?: unknown): AsyncGenerator<SourceEvent[]>;
   /** JSON-serialisable state that restarts the source right after `position` (a position it has emitted, or 0). */
   stateAt(position: number): unknown;
+}
+
+/** The text of UTF-8 bytes (a source's serialised JSON). */
+export function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }

@@ -11,6 +11,7 @@ import { DatagenError } from '../../errors.js';
 import { SCHEMA_VERSION } from '../../events/envelope.js';
 import {
   allOutcomes,
+  eventBytes,
   eventId,
   eventKey,
   eventType,
@@ -178,7 +179,7 @@ export class EventHubsSink implements Sink {
     const id = eventId(e);
     const type = eventType(e);
     return {
-      body: Buffer.from(e.json),
+      body: eventBytes(e),
       contentType: 'application/json',
       messageId: id,
       properties: {
@@ -277,7 +278,7 @@ export class EventHubsSink implements Sink {
           retriable: false,
           error: new DatagenError(
             'SINK_FATAL',
-            `eventhubs sink: event ${eventId(e)} (${eventType(e)}, ${Buffer.byteLength(e.json)} bytes of JSON) does not fit in a batch of ${unit.maxSizeInBytes} bytes, the most the hub accepts`,
+            `eventhubs sink: event ${eventId(e)} (${eventType(e)}, ${eventBytes(e).byteLength} bytes of JSON) does not fit in a batch of ${unit.maxSizeInBytes} bytes, the most the hub accepts`,
           ),
         };
       }

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { sampleEvent } from '../../events/samples.js';
 import type { OutEvent, SinkBatch } from '../types.js';
 import { fileSinkConfig } from './config.js';
-import { FileSink, safeName } from './sink.js';
+import { FileSink, linesOf, safeName } from './sink.js';
 
 function batch(destination: string, n: number, from = 0): SinkBatch {
   const events: OutEvent[] = Array.from({ length: n }, (_, i) => {
@@ -82,4 +82,27 @@ test('a folder that cannot be created fails every event of the batch', async () 
   const out = await sink.send(batch('x', 2));
   assert.equal(out.length, 2);
   assert.ok(out.every((o) => !o.ok && !o.held && /ENOTDIR|not a directory/i.test(o.error.message)));
+});
+
+test('events serialised to bytes are written as they are, alone or mixed with text ones', () => {
+  const texts = batch('sales', 4).events.map((e) => ({ ...e, json: e.json.replace('"e', '"é') }));
+  const expected = texts.map((e) => `${e.json}\n`).join('');
+  // A source's bytes are views of a larger buffer.
+  const whole = Buffer.from(`xx${expected}`);
+  let at = 2;
+  const viewed = texts.map((e) => {
+    const bytes = new Uint8Array(whole.buffer, whole.byteOffset + at, Buffer.byteLength(e.json));
+    at += bytes.byteLength + 1;
+    return { ...e, bytes };
+  });
+  // All with bytes: their text is not read.
+  const unread = viewed.map((e) => ({
+    ...e,
+    get json(): string {
+      throw new Error('text read');
+    },
+  }));
+  assert.equal(linesOf(unread).toString(), expected);
+  // One event without bytes: all go by their text.
+  assert.equal(linesOf([texts[0], ...viewed.slice(1)]).toString(), expected);
 });

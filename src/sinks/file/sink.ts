@@ -6,7 +6,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DatagenError } from '../../errors.js';
-import { allOutcomes, type SendOutcome, type Sink, type SinkBatch } from '../types.js';
+import { allOutcomes, type OutEvent, type SendOutcome, type Sink, type SinkBatch } from '../types.js';
 import type { FileSinkConfig } from './config.js';
 
 interface OpenFile {
@@ -22,12 +22,33 @@ export function safeName(destination: string): string {
 }
 
 /**
- * The events' JSON lines in UTF-8. Joined by one call, which makes the batch's text in one piece: appending line
- * by line made a tree of pieces to flatten first, and writing each line into a buffer cost a call per line
+ * The events' JSON lines in UTF-8. Events a source serialised to bytes are copied as they are (their text is never
+ * made). Otherwise the lines are joined by one call, which makes the batch's text in one piece: appending line by
+ * line made a tree of pieces to flatten first, and writing each line into a buffer cost a call per line
  * (bench/pipeline.ts --cases overhead, 2 alternating runs: 340,006 / 383,360 and 255,509 / 331,585 events/s
  * against 439,114 / 465,852 joined).
  */
-function linesOf(events: readonly { json: string }[]): Buffer {
+export function linesOf(events: readonly OutEvent[]): Buffer {
+  let size = 0;
+  for (let i = 0; i < events.length; i++) {
+    const b = events[i].bytes;
+    if (b === undefined) return joined(events);
+    size += b.byteLength + 1;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < events.length; i++) {
+    const b = events[i].bytes!;
+    out.set(b, at);
+    at += b.byteLength;
+    out[at++] = NEWLINE;
+  }
+  return out;
+}
+
+const NEWLINE = 10;
+
+function joined(events: readonly OutEvent[]): Buffer {
   const parts = new Array<string>(events.length + 1);
   for (let i = 0; i < events.length; i++) parts[i] = events[i].json;
   parts[events.length] = '';

@@ -21,6 +21,7 @@ import { DatagenError } from '../../errors.js';
 import { SCHEMA_VERSION } from '../../events/envelope.js';
 import {
   allOutcomes,
+  eventBytes,
   eventId,
   eventKey,
   eventType,
@@ -178,7 +179,7 @@ export class KafkaSink implements Sink {
     return events.map((e) => ({
       topic,
       key: Buffer.from(eventKey(e)),
-      value: Buffer.from(e.json),
+      value: eventBytes(e),
       headers: {
         event_type: eventType(e),
         // Retail and record envelopes have one schema version.

@@ -67,6 +67,7 @@ test('the simulation on worker threads gives the events of the simulation in thi
       assert.equal(t.id, t.envelope.event_id);
       assert.equal(t.envelope.ingest_timestamp, new Date(t.at!).toISOString());
       assert.equal(t.json, JSON.stringify(t.envelope));
+      assert.equal(Buffer.from(t.bytes!).toString(), t.json, 'the bytes are the JSON');
     }
   }
 });

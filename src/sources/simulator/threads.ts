@@ -1,14 +1,17 @@
 // The simulator on worker threads: each simulates a part of the world (worker.ts) and sends its events already
 // serialised; this thread merges the parts in (event_ts, event_id) order — the order of a single simulator, so
 // positions and ids do not depend on the number of threads — and stamps each event's ingest time as it is taken.
+// The events go on as views of the batches' bytes: their text is decoded only if something reads it (a file or
+// Kafka sink writes the bytes).
 
 import type { Config } from '../../config/schema.js';
+import type { StreamEnvelope } from '../../events/record-envelope.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { iso } from '../../simulate/event-buffer.js';
 import type { SimSnapshot } from '../../simulate/simulator.js';
 import { WorkerLink } from '../../threads.js';
 import type { SourceEvent } from '../types.js';
-import { type SimCursor, WireEvent } from './cursor.js';
+import type { SimCursor } from './cursor.js';
 import type { SimWorkerInit, SimWorkerMessage } from './thread-messages.js';
 
 /**
@@ -20,6 +23,58 @@ import type { SimWorkerInit, SimWorkerMessage } from './thread-messages.js';
 function oldGenerationMb(init: Omit<SimWorkerInit, 'flow'>): number {
   const stores = (init.config as Config).volume.stores;
   return Math.max(1024, 384 + 16 * Math.ceil(stores / init.part.count));
+}
+
+/**
+ * An event of a thread's batch: its JSON, id and partition key are read from the batch's bytes only when asked for
+ * (the file sink reads none of them as text, the JSON's bytes only).
+ */
+class ThreadEvent implements SourceEvent {
+  private parsed: StreamEnvelope | undefined = undefined;
+  private text: string | undefined = undefined;
+  private idText: string | undefined = undefined;
+  private keyText: string | undefined = undefined;
+
+  /** Its lines in `lines`: the JSON from `from`, the id from `idAt`, the key from `keyAt`, each ended by a newline. */
+  constructor(
+    readonly seq: number,
+    readonly at: number,
+    readonly type: EventType,
+    private readonly lines: Buffer,
+    private readonly from: number,
+    private readonly idAt: number,
+    private readonly keyAt: number,
+    private readonly end: number,
+    private readonly ascii: boolean,
+  ) {}
+
+  /** The JSON as UTF-8: a view of the batch (made on each read). */
+  get bytes(): Uint8Array {
+    return new Uint8Array(this.lines.buffer, this.lines.byteOffset + this.from, this.idAt - 1 - this.from);
+  }
+
+  get json(): string {
+    if (this.text === undefined) {
+      this.text = this.lines.toString(this.ascii ? 'latin1' : 'utf8', this.from, this.idAt - 1);
+    }
+    return this.text;
+  }
+
+  // Ids and partition keys are ASCII.
+  get id(): string {
+    if (this.idText === undefined) this.idText = this.lines.toString('latin1', this.idAt, this.keyAt - 1);
+    return this.idText;
+  }
+
+  get key(): string {
+    if (this.keyText === undefined) this.keyText = this.lines.toString('latin1', this.keyAt, this.end - 1);
+    return this.keyText;
+  }
+
+  get envelope(): StreamEnvelope {
+    if (this.parsed === undefined) this.parsed = JSON.parse(this.json) as StreamEnvelope;
+    return this.parsed;
+  }
 }
 
 /** One worker and the batch of it being read. */
@@ -76,24 +131,26 @@ class PartReader {
     this.link.done();
   }
 
-  /** Text of the current event's bytes `from` to `to`. */
-  text(from: number, to: number): string {
-    return this.lines.toString(this.ascii[this.i] === 1 ? 'latin1' : 'utf8', from, to);
-  }
-
   /** The current event's id. */
   id(): string {
-    return this.text(this.idAt[this.i], this.keyAt[this.i] - 1);
+    return this.lines.toString('latin1', this.idAt[this.i], this.keyAt[this.i] - 1);
   }
 
-  /** The current event's JSON, its ingest time written over the placeholder. */
-  json(ingest: string): string {
-    this.lines.write(ingest, this.stamp[this.i], 'latin1');
-    return this.text(this.start[this.i], this.idAt[this.i] - 1);
-  }
-
-  key(): string {
-    return this.text(this.keyAt[this.i], this.start[this.i + 1] - 1);
+  /** The current event, its ingest time written over the placeholder. */
+  take(seq: number, at: number, ingest: Uint8Array): ThreadEvent {
+    const i = this.i;
+    this.lines.set(ingest, this.stamp[i]);
+    return new ThreadEvent(
+      seq,
+      at,
+      EVENT_TYPES[this.types[i]],
+      this.lines,
+      this.start[i],
+      this.idAt[i],
+      this.keyAt[i],
+      this.start[i + 1],
+      this.ascii[i] === 1,
+    );
   }
 
   close(): Promise<void> {
@@ -116,7 +173,7 @@ export class ThreadedCursor implements SimCursor {
   private readonly readers: PartReader[];
   private cur: PartReader | undefined;
   private stampedAt = Number.NaN;
-  private stamp = '';
+  private stamp: Uint8Array = new Uint8Array(0);
 
   constructor(opts: ThreadedCursorOptions) {
     const config = JSON.parse(JSON.stringify(opts.config));
@@ -181,9 +238,9 @@ export class ThreadedCursor implements SimCursor {
     // Many events are taken in the same millisecond.
     if (at !== this.stampedAt) {
       this.stampedAt = at;
-      this.stamp = iso(at);
+      this.stamp = Buffer.from(iso(at), 'latin1');
     }
-    return new WireEvent(seq, at, r.json(this.stamp), EVENT_TYPES[r.types[r.i]], r.key(), r.id());
+    return r.take(seq, at, this.stamp);
   }
 
   async close(): Promise<void> {
