@@ -1,7 +1,8 @@
 // Benchmark: pipeline overhead to the file sink at --speed max, send latency at a fixed rate, and memory with a
 // stalled sink; and the pipeline alone (events generated beforehand, so no simulation in the measure).
-// Run: node --import tsx bench/pipeline.ts [--events N] [--stall-seconds S] [--cases max,rate,stall,overhead]
-//   [--stream-workers N] (performance.stream_workers; default: the config's)
+// Run: node --max-semi-space-size=64 --import tsx bench/pipeline.ts [--events N] [--stall-seconds S]
+//   [--cases max,rate,stall,overhead] [--stream-workers N] (performance.stream_workers; default: the config's)
+// (the flag is the one `retail-datagen stream` runs with)
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,10 @@ const config = configSchema.parse({
 const db = await openDatabase(config.database.path);
 await generateMaster(config, db);
 const rows: Record<string, string | number>[] = [];
-const cmd = `node --import tsx bench/pipeline.ts ${process.argv.slice(2).join(' ')}`.trim();
+// The node flags this ran with: `retail-datagen stream` runs with --max-semi-space-size=64 (bin/retail-datagen.js),
+// so its figures come from `node --max-semi-space-size=64 --import tsx bench/pipeline.ts`.
+const nodeFlags = process.execArgv.filter((a) => a.startsWith('--max-semi-space-size'));
+const cmd = ['node', ...nodeFlags, '--import tsx bench/pipeline.ts', ...process.argv.slice(2)].join(' ');
 
 async function measure(label: string, pacing: Pacing, n: number, sink?: FaultSink) {
   const s = await openStream(config, db, {

@@ -23,7 +23,16 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** DuckDB's memory limit, e.g. '512MB' (its default is 80% of the machine's memory). */
   memoryLimit?: string;
+  /** How long to wait for another process to release the file (default LOCK_WAIT_MS). */
+  lockWaitMs?: number;
 }
+
+/**
+ * How long opening waits for another process to let go of the file: a command killed with its process group, or
+ * one whose child process (bin/retail-datagen.js) is still ending, releases it within moments.
+ */
+export const LOCK_WAIT_MS = 10_000;
+const LOCKED = /Could not set lock on file/;
 
 /**
  * Opens (and creates, with its folder) a DuckDB database file; `:memory:` for an in-memory one.
@@ -36,10 +45,23 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
   if (opts.readOnly) options.access_mode = 'READ_ONLY';
   if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
   let instance: DuckDBInstance;
-  try {
-    instance = await DuckDBInstance.create(path, options);
-  } catch (err) {
-    throw new DatagenError('DB_FAILED', `cannot open database ${path}: ${(err as Error).message}`, { cause: err });
+  const giveUpAt = Date.now() + (opts.lockWaitMs ?? LOCK_WAIT_MS);
+  for (;;) {
+    try {
+      instance = await DuckDBInstance.create(path, options);
+      break;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (LOCKED.test(message) && Date.now() < giveUpAt) {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      const pid = message.match(/\(PID (\d+)\)/)?.[1];
+      const detail = LOCKED.test(message)
+        ? `another process${pid ? ` (PID ${pid})` : ''} has it open: stop that process, or use another --db`
+        : message;
+      throw new DatagenError('DB_FAILED', `cannot open database ${path}: ${detail}`, { cause: err });
+    }
   }
   const opened = instance;
   return onConnection(path, opened, await opened.connect(), () => opened.closeSync());

@@ -1,9 +1,10 @@
-// bin/retail-datagen.js runs `history` in a child process with glibc's malloc limited to 2 arenas: the child gets
-// the limit, signals reach it once, and it does not outlive the command when that is killed.
+// bin/retail-datagen.js runs `history` and `stream` in a child process with glibc's malloc limited to 2 arenas (and
+// for a stream, a larger young generation): the child gets them, signals reach it once, and it does not outlive the
+// command when that is killed.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -29,7 +30,11 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
 
 /** Starts `history` on `db` for many days; resolves its exit with what it wrote to stderr. */
 function startHistory(db: string, extraEnv: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, 'history', '--db', db, '--days', '400', ...WORLD], {
+  return start(['history', '--db', db, '--days', '400', ...WORLD], extraEnv);
+}
+
+function start(args: string[], extraEnv: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
     env: env(extraEnv),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -56,6 +61,17 @@ async function writing(db: string): Promise<void> {
   await sleep(300);
 }
 
+/** The command's child once started: its pid, environment and command line. */
+async function launched(parent: number) {
+  const pid = await waitFor('the child process', () => childrenOf(parent)[0]);
+  // Between fork and exec the child still shows the command's environment: wait for the one it was started with.
+  const environ = await waitFor('the child to start', () => {
+    const vars = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+    return vars.includes('RETAIL_DATAGEN_LAUNCHED=1') ? vars : undefined;
+  });
+  return { pid, environ, argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0') };
+}
+
 async function waitFor<T>(what: string, get: () => T | undefined, seconds = 60): Promise<T> {
   for (const end = Date.now() + seconds * 1000; Date.now() < end; await sleep(50)) {
     const v = get();
@@ -69,12 +85,7 @@ test('history runs in a child with MALLOC_ARENA_MAX=2; a signal reaches it once 
 }, async () => {
   const db = await masterDb('signal');
   const h = startHistory(db);
-  const pid = await waitFor('the child process', () => childrenOf(h.child.pid!)[0]);
-  // Between fork and exec the child still shows the command's environment: wait for the one it was started with.
-  const environ = await waitFor('the child to start', () => {
-    const vars = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
-    return vars.includes('RETAIL_DATAGEN_LAUNCHED=1') ? vars : undefined;
-  });
+  const { pid, environ } = await launched(h.child.pid!);
   assert.ok(environ.includes('MALLOC_ARENA_MAX=2'), 'the child has the limit');
   // Let it write, then ask it to stop.
   await writing(db);
@@ -103,4 +114,32 @@ test('with MALLOC_ARENA_MAX set, history runs in the command itself', { skip: !l
   h.child.kill('SIGTERM');
   const r = await h.exit;
   assert.equal(r.code, 0, r.stderr);
+});
+
+test('a stream runs in a child with the limit and a larger young generation, unless given', {
+  skip: !linux,
+}, async () => {
+  const db = await masterDb('stream');
+  const out = join(dir, 'out');
+  const args = ['stream', '--db', db, '--sink', 'file', '--set', `sinks.file.dir=${out}`, ...WORLD];
+  // Streaming once it writes (past the point where it handles signals).
+  const streaming = () => waitFor('the stream to write', () => (existsSync(out) ? true : undefined));
+  const h = start([...args, '--rate', '100']);
+  const { environ, argv } = await launched(h.child.pid!);
+  assert.ok(environ.includes('MALLOC_ARENA_MAX=2'));
+  assert.ok(argv.includes('--max-semi-space-size=64'), argv.join(' '));
+  await streaming();
+  h.child.kill('SIGTERM');
+  assert.equal((await h.exit).code, 0);
+  // Given on node's command line: kept, not added again.
+  rmSync(out, { recursive: true });
+  const mine = start([...args, '--rate', '100'], {}, ['--max-semi-space-size=32']);
+  const child = await launched(mine.child.pid!);
+  assert.deepEqual(
+    child.argv.filter((a) => a.startsWith('--max-semi-space-size')),
+    ['--max-semi-space-size=32'],
+  );
+  await streaming();
+  mine.child.kill('SIGTERM');
+  assert.equal((await mine.exit).code, 0);
 });
