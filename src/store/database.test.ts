@@ -14,7 +14,9 @@ async function holdElsewhere(path: string, ms: number) {
     const db = await DuckDBInstance.create(${JSON.stringify(path)});
     console.log('held');
     setTimeout(() => { db.closeSync(); process.exit(0); }, ${ms});`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', () => resolve());
     child.on('exit', (code) => reject(new Error(`the holder ended first (${code})`)));
