@@ -13,11 +13,15 @@ import { readState, worldConfigHash, writeState } from '../store/state.js';
 import { runPipelinedHistory } from './history-pipeline.js';
 
 /**
- * DuckDB memory limit of the database during the history. DuckDB keeps its buffers up to the limit; the history
- * needs little of them (8 days, 2 alternating runs: 128 MB 292,932 and 280,415 events/s, max RSS 820 and 804 MiB;
- * 192 MB 282,866 and 286,491 events/s, 930 and 887 MiB). 300 stores still commit their days within it.
+ * DuckDB's memory limit during the history, in MB. DuckDB keeps its buffers up to the limit; the history needs
+ * little of them (8 days, 2 alternating runs: 128 MB 292,932 and 280,415 events/s, max RSS 820 and 804 MiB;
+ * 192 MB 282,866 and 286,491 events/s, 930 and 887 MiB; 20 days continuing a year's history: 128 MB 960 MiB,
+ * 96 MB 925, 64 MB 926 at the same speed). A day is committed in one transaction, whose commit needs more with
+ * more stores: 1,000 stores failed to commit a day within 96 MB and did within 128; 300 stores did within 96.
  */
-export const HISTORY_DB_MEMORY = '128MB';
+export function historyDbMemoryMb(stores: number): number {
+  return Math.max(96, Math.ceil(32 + stores / 8));
+}
 
 /**
  * Worker threads for the history: the flag, else performance.max_workers (capped by max_cpu_percent), else one. More workers only pay on
@@ -104,7 +108,7 @@ export async function runHistory(config: Config, db: Database, opts: HistoryOpti
   }
   const firstDay = saved?.firstDay ?? startDay;
   // DuckDB would otherwise keep up to 80% of the machine's memory in its buffers; the history needs little.
-  await db.run(`SET memory_limit = '${HISTORY_DB_MEMORY}'`);
+  await db.run(`SET memory_limit = '${historyDbMemoryMb(config.volume.stores)}MB'`);
   const dcsInShard =
     config.volume.dcs >= shard.index ? Math.ceil((config.volume.dcs - shard.index + 1) / shard.count) : 0;
   const workers = workerCount(config, opts.workers, dcsInShard);
