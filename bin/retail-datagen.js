@@ -6,7 +6,7 @@
 // - glibc's malloc limited to 2 arenas (MALLOC_ARENA_MAX). With the default (8 per core), the memory that DuckDB's
 //   threads and the simulation's worker thread free stays spread over many arenas, and a long history's RSS creeps
 //   up with the database: a year of the default world peaked at 1,152 MiB, with 2 arenas at 1,059 MiB at the same
-//   speed (with DuckDB's buffers at 128 MB as well: 1,002 MiB; this process takes about 43 MiB more). Setting
+//   speed (with DuckDB's buffers at 96 MB as well: 968 MiB; this process takes about 43 MiB more). Setting
 //   MALLOC_ARENA_MAX yourself (any value) keeps yours.
 // - for a stream, a young generation of 64 MB semi-spaces on the main thread (V8's default is 16): the queue and the
 //   batches of events in flight survive fewer collections (bench/pipeline.ts --cases max, 3 alternating runs:
