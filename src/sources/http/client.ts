@@ -127,6 +127,16 @@ export class HttpClient {
     }
     await this.pacer.acquire();
     this.counts.requests++;
+    const deadline = requestDeadline(signal, this.opts.timeoutMs);
+    try {
+      return await this.request(url, signal, deadline.signal);
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  private async request(url: string, stop: AbortSignal, signal: AbortSignal): Promise<unknown> {
+    const timedOut = (err: unknown) => !stop.aborted && signal.aborted && (err as Error)?.name === 'TimeoutError';
     let res: Response;
     try {
       res = await fetch(url, {
@@ -137,15 +147,14 @@ export class HttpClient {
           ...Object.fromEntries(Object.entries(this.opts.headers).map(([k, v]) => [k, v.reveal()])),
         },
         body: this.opts.body === undefined ? undefined : JSON.stringify(this.opts.body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs)]),
+        signal,
       });
     } catch (err) {
       this.fail();
-      if (signal.aborted) throw new DatagenError('ABORTED', `source ${this.opts.source}: stopped`, { cause: err });
-      const timedOut = (err as Error).name === 'TimeoutError';
+      if (stop.aborted) throw new DatagenError('ABORTED', `source ${this.opts.source}: stopped`, { cause: err });
       throw new DatagenError(
         'SOURCE_FETCH_FAILED',
-        timedOut ? `timed out after ${this.opts.timeoutMs} ms` : `request failed: ${(err as Error).message}`,
+        timedOut(err) ? `timed out after ${this.opts.timeoutMs} ms` : `request failed: ${(err as Error).message}`,
         { cause: err },
       );
     }
@@ -166,6 +175,16 @@ export class HttpClient {
       body = await res.json();
     } catch (err) {
       this.fail();
+      if (stop.aborted) throw new DatagenError('ABORTED', `source ${this.opts.source}: stopped`, { cause: err });
+      if (timedOut(err)) {
+        throw new DatagenError(
+          'SOURCE_FETCH_FAILED',
+          `timed out after ${this.opts.timeoutMs} ms reading the response`,
+          {
+            cause: err,
+          },
+        );
+      }
       throw new DatagenError('SOURCE_BAD_RESPONSE', `response is not JSON: ${(err as Error).message}`, { cause: err });
     }
     this.counts.responses_ok++;
@@ -187,4 +206,26 @@ export function safeUrl(url: string): string {
   } catch {
     return '(url)';
   }
+}
+
+/**
+ * A signal that aborts when `stop` does or after `ms` (with a TimeoutError), held by its own timer until `clear()`.
+ * Not `AbortSignal.any([stop, AbortSignal.timeout(ms)])`: Node 20 can collect that timeout signal before it fires
+ * (nodejs/node#57736), and the request then waits for the server however long it takes.
+ * @example const d = requestDeadline(signal, 5000); try { await fetch(url, { signal: d.signal }); } finally { d.clear(); }
+ */
+export function requestDeadline(stop: AbortSignal, ms: number): { signal: AbortSignal; clear: () => void } {
+  const ac = new AbortController();
+  const onStop = () => ac.abort(stop.reason);
+  const timer = setTimeout(() => ac.abort(new DOMException(`timed out after ${ms} ms`, 'TimeoutError')), ms);
+  timer.unref();
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
+  return {
+    signal: ac.signal,
+    clear: () => {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', onStop);
+    },
+  };
 }
