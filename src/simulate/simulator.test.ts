@@ -8,7 +8,7 @@ import { DAY_MS, dayOf, HOUR_MS, HOUR_WEIGHTS, MONTH_FACTORS, WEEKDAY_FACTORS } 
 import { buildContext, type SimContext } from './context.js';
 import { toEnvelope } from './envelope.js';
 import type { SimEvent } from './event-buffer.js';
-import { Simulator } from './simulator.js';
+import { partDcIds, Simulator } from './simulator.js';
 import { simulateStoreDayAlone } from './store-run.js';
 
 function context(volume: Record<string, unknown> = {}, seed = 42): SimContext {
@@ -94,6 +94,37 @@ test('the union of the shards is the whole run, and shards are disjoint', () => 
   const byId = new Map(events.map((e) => [e.event_id, JSON.stringify(toEnvelope(e))]));
   assert.equal(ids.length, events.length);
   for (const e of parts.flat()) assert.equal(JSON.stringify(toEnvelope(e)), byId.get(e.event_id));
+});
+
+test('the parts of a shard split its DCs by load: disjoint, complete, and even in events', () => {
+  const big = context({
+    stores: 40,
+    dcs: 8,
+    total_customers: 20_000,
+    customers_per_day: 60,
+    marketing_impressions_per_day: 500,
+  });
+  const all = big.world.distributionCenters.map((d) => d.id);
+  const parts = [1, 2].map((index) => partDcIds(big, all, { index, count: 2 }));
+  assert.deepEqual(
+    [...parts[0], ...parts[1]].sort((a, b) => a - b),
+    all,
+  );
+  assert.deepEqual(partDcIds(big, all, { index: 1, count: 1 }), all);
+  // The events each part simulates in a day: within 20% of half, whatever the stores per DC.
+  const counts = [1, 2].map((index) => {
+    const sim = new Simulator(big, dayOf(START), undefined, undefined, { index, count: 2 });
+    let n = 0;
+    sim.streamDay((u) => {
+      n += u.length;
+    });
+    return n;
+  });
+  const share = counts[0] / (counts[0] + counts[1]);
+  assert.ok(
+    share > 0.4 && share < 0.6,
+    `part 1 made ${(share * 100).toFixed(1)}% of the events (${counts.join(' / ')})`,
+  );
 });
 
 test('a run continued from a snapshot equals a single run', () => {
