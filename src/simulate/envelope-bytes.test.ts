@@ -6,12 +6,12 @@ import { buildWorld } from '../world/build.js';
 import { dayOf } from './calendar.js';
 import { buildContext } from './context.js';
 import { envelopeJson } from './envelope.js';
-import { asciiBytes, JsonBytes, writeEnvelope } from './envelope-bytes.js';
+import { asciiBytes, type EnvelopeMarks, JsonBytes, writeEnvelope } from './envelope-bytes.js';
 import { Simulator } from './simulator.js';
 
 const text = (w: JsonBytes) => w.bytes.toString('utf8', 0, w.at);
 
-test('writeEnvelope writes the bytes of envelopeJson, for every event of two days, and says where the stamp is', () => {
+test('writeEnvelope writes the bytes of envelopeJson, for every event of two days, and says where the id, stamp and key are', () => {
   const config = configSchema.parse({
     seed: 9,
     volume: { stores: 5, dcs: 2, total_customers: 4000, total_products: 800, online_orders_per_day: 150 },
@@ -22,14 +22,18 @@ test('writeEnvelope writes the bytes of envelopeJson, for every event of two day
   // A small buffer, so that it grows many times on the way.
   const w = new JsonBytes(64);
   const seen = new Set<string>();
+  const marks: EnvelopeMarks = { idAt: 0, idEnd: 0, stampAt: 0, keyAt: 0, keyEnd: 0 };
   let n = 0;
   for (let d = 0; d < 2; d++) {
     for (const unit of sim.runDay().units) {
       for (const e of unit) {
-        w.at = 0;
-        const at = writeEnvelope(w, e, stamp);
-        assert.equal(text(w), envelopeJson(e, Date.parse(stampText)), e.event_id);
-        assert.equal(w.bytes.toString('latin1', at, at + stamp.length), stampText);
+        w.at = n % 7; // anywhere in the buffer
+        const from = w.at;
+        writeEnvelope(w, e, stamp, marks);
+        assert.equal(w.bytes.toString('utf8', from, w.at), envelopeJson(e, Date.parse(stampText)), e.event_id);
+        assert.equal(w.bytes.toString('latin1', marks.stampAt, marks.stampAt + stamp.length), stampText);
+        assert.equal(w.bytes.toString('latin1', marks.idAt, marks.idEnd), e.event_id);
+        assert.equal(w.bytes.toString('latin1', marks.keyAt, marks.keyEnd), e.partition_key);
         seen.add(e.event_type);
         n++;
       }
@@ -104,5 +108,12 @@ test('JsonBytes writes numbers, decimals, strings and times as JSON.stringify an
     const w = new JsonBytes(1);
     w.iso(t);
     assert.equal(text(w), new Date(t).toISOString());
+    // After constant text, and again without it: the cached date goes with its lead.
+    const lead = asciiBytes('"at":"');
+    w.iso(t + 86_400_000, lead);
+    w.iso(t + 86_400_000);
+    w.iso(t, lead);
+    const next = new Date(t + 86_400_000).toISOString();
+    assert.equal(text(w), `${new Date(t).toISOString()}"at":"${next}${next}"at":"${new Date(t).toISOString()}`);
   }
 });

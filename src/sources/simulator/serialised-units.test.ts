@@ -18,15 +18,21 @@ function unit(prefix: string, key: string, times: number[], note = ''): SimEvent
 }
 
 /** The released events as the reader gets them: per event its envelope, id and key, read from the batch's bytes. */
-function lines(held: SerialisedUnits, watermark: number): string[][] {
+function lines(held: SerialisedUnits, watermark: number, per = 3): string[][] {
   const r = held.release(watermark);
-  const b = batchOf(r, 0, r.length);
-  const bytes = Buffer.from(b.lines);
-  return Array.from({ length: r.length }, (_, k) => {
-    const text = (from: number, to: number) => bytes.toString(b.ascii[k] === 1 ? 'latin1' : 'utf8', from, to);
-    assert.equal(text(b.stamp[k], b.stamp[k] + STAMP_PLACEHOLDER.length), STAMP_PLACEHOLDER);
-    return [text(b.start[k], b.idAt[k] - 1), text(b.idAt[k], b.keyAt[k] - 1), text(b.keyAt[k], b.start[k + 1] - 1)];
-  });
+  const out: string[][] = [];
+  // In batches of `per` events, as the worker sends them.
+  for (let from = 0; from < r.length; from += per) {
+    const b = batchOf(r, from, Math.min(r.length, from + per));
+    const bytes = Buffer.from(b.lines);
+    for (let k = 0; k < b.ts.length; k++) {
+      const text = (at: number, to: number) => bytes.toString(b.ascii[k] === 1 ? 'latin1' : 'utf8', at, to);
+      assert.equal(text(b.stamp[k], b.stamp[k] + STAMP_PLACEHOLDER.length), STAMP_PLACEHOLDER);
+      out.push([text(b.start[k], b.start[k + 1]), text(b.idAt[k], b.idEnd[k]), text(b.keyAt[k], b.keyEnd[k])]);
+    }
+    assert.equal(b.start[b.ts.length], bytes.length, 'the batch is its envelopes and nothing else');
+  }
+  return out;
 }
 
 test('units are merged in (event_ts, event_id) order up to the watermark; the rest waits for the next release', () => {
@@ -80,7 +86,7 @@ test('a unit larger than its first buffer, with text beyond ASCII: bytes, ids an
   const long = `-Zoë-日本-${'x'.repeat(2000)}`;
   const events = unit('st3-20231114-', 'store_3', times, long);
   held.add(events);
-  const got = lines(held, Number.POSITIVE_INFINITY);
+  const got = lines(held, Number.POSITIVE_INFINITY, 1000);
   assert.equal(got.length, events.length);
   for (let k = 0; k < events.length; k++) {
     assert.deepEqual(got[k], [envelopeJson(events[k], Date.parse(STAMP_PLACEHOLDER)), events[k].event_id, 'store_3']);

@@ -1,31 +1,35 @@
 // A simulator thread's events between their simulation and their release, serialised: each unit (store-day, DC-day,
-// marketing-day) is written as soon as it is simulated, as UTF-8 lines in one buffer off the JavaScript heap, so that
+// marketing-day) is written as soon as it is simulated, as UTF-8 envelopes in one buffer off the JavaScript heap, so that
 // a day of held events is neither copied nor marked by the garbage collector (held as strings, they took a fifth of
 // the thread's time in collections). A release merges the units in (event_ts, event_id) order up to a watermark;
 // batches are then copied out of the units' buffers.
 
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
-import { asciiBytes, JsonBytes, writeEnvelope } from '../../simulate/envelope-bytes.js';
+import { asciiBytes, type EnvelopeMarks, JsonBytes, writeEnvelope } from '../../simulate/envelope-bytes.js';
 import type { SimEvent } from '../../simulate/event-buffer.js';
 import { type SimBatch, STAMP_PLACEHOLDER } from './thread-messages.js';
 
 const typeIndex = new Map<EventType, number>(EVENT_TYPES.map((t, i) => [t, i]));
 const PLACEHOLDER = asciiBytes(STAMP_PLACEHOLDER);
-const NEWLINE = 10;
 
-/** One unit's events in time order: per event its envelope, id and partition key, each line ended by a newline. */
+/**
+ * One unit's events in time order: their envelopes one after the other, and where each one's id and partition key
+ * are inside it.
+ */
 export class Unit {
-  /** Where each event's lines start (n + 1 entries: the last is the end). */
+  /** Where each event's envelope starts (n + 1 entries: the last is the end). */
   readonly start: Uint32Array;
-  /** Where each event's id starts (its envelope ends one byte before). */
+  /** Where each event's id starts and ends. */
   readonly idAt: Uint32Array;
-  /** Where each event's partition key starts (its id ends one byte before). */
+  readonly idEnd: Uint32Array;
+  /** Where each event's partition key starts and ends. */
   readonly keyAt: Uint32Array;
+  readonly keyEnd: Uint32Array;
   readonly ts: Float64Array;
   readonly types: Uint8Array;
   /** Where the placeholder ingest time starts in each envelope, in bytes from the event's start. */
   readonly stamp: Uint32Array;
-  /** 1 for the events whose lines are all ASCII. */
+  /** 1 for the events whose envelopes are all ASCII. */
   readonly ascii: Uint8Array;
   /** The first event not yet released. */
   next = 0;
@@ -36,7 +40,9 @@ export class Unit {
   ) {
     this.start = new Uint32Array(n + 1);
     this.idAt = new Uint32Array(n);
+    this.idEnd = new Uint32Array(n);
     this.keyAt = new Uint32Array(n);
+    this.keyEnd = new Uint32Array(n);
     this.ts = new Float64Array(n);
     this.types = new Uint8Array(n);
     this.stamp = new Uint32Array(n);
@@ -47,9 +53,11 @@ export class Unit {
   compare(i: number, other: Unit, j: number): number {
     const d = this.ts[i] - other.ts[j];
     if (d !== 0) return d < 0 ? -1 : 1;
-    return this.bytes.compare(other.bytes, other.idAt[j], other.keyAt[j] - 1, this.idAt[i], this.keyAt[i] - 1);
+    return this.bytes.compare(other.bytes, other.idAt[j], other.idEnd[j], this.idAt[i], this.idEnd[i]);
   }
 }
+
+const MARKS: EnvelopeMarks = { idAt: 0, idEnd: 0, stampAt: 0, keyAt: 0, keyEnd: 0 };
 
 /** The events released together, in order: for each, its unit and its index there. */
 export interface Released {
@@ -74,8 +82,9 @@ export class SerialisedUnits {
     const n = events.length;
     if (n === 0) return;
     this.added++;
-    const u = new Unit(this.buffer(n * 640), n);
+    const u = new Unit(this.buffer(n * 600), n);
     const w = new JsonBytes(u.bytes);
+    const m = MARKS;
     for (let i = 0; i < n; i++) {
       const e = events[i];
       const start = w.at;
@@ -83,14 +92,12 @@ export class SerialisedUnits {
       u.start[i] = start;
       u.ts[i] = e.ts;
       u.types[i] = typeIndex.get(e.event_type)!;
-      u.stamp[i] = writeEnvelope(w, e, PLACEHOLDER) - start;
-      w.byte(NEWLINE);
-      u.idAt[i] = w.at;
-      w.text(e.event_id);
-      w.byte(NEWLINE);
-      u.keyAt[i] = w.at;
-      w.text(e.partition_key);
-      w.byte(NEWLINE);
+      writeEnvelope(w, e, PLACEHOLDER, m);
+      u.stamp[i] = m.stampAt - start;
+      u.idAt[i] = m.idAt;
+      u.idEnd[i] = m.idEnd;
+      u.keyAt[i] = m.keyAt;
+      u.keyEnd[i] = m.keyEnd;
       u.ascii[i] = w.ascii ? 1 : 0;
     }
     if (w.bytes !== u.bytes) {
@@ -168,7 +175,7 @@ export class SerialisedUnits {
   }
 }
 
-/** Released events `from` to `to` (exclusive) as a batch for the reader: their lines copied into one buffer. */
+/** Released events `from` to `to` (exclusive) as a batch for the reader: their envelopes copied into one buffer. */
 export function batchOf(r: Released, from: number, to: number): Omit<SimBatch, 'type' | 'watermark'> {
   const count = to - from;
   let size = 0;
@@ -183,23 +190,40 @@ export function batchOf(r: Released, from: number, to: number): Omit<SimBatch, '
   const types = new Uint8Array(count);
   const start = new Uint32Array(count + 1);
   const idAt = new Uint32Array(count);
+  const idEnd = new Uint32Array(count);
   const keyAt = new Uint32Array(count);
+  const keyEnd = new Uint32Array(count);
   const stamp = new Uint32Array(count);
   const ascii = new Uint8Array(count);
   let at = 0;
+  // Envelopes next to each other in one unit are copied in one piece.
+  let run: Unit | undefined;
+  let runFrom = 0;
+  let runTo = 0;
   for (let k = 0; k < count; k++) {
     const u = r.units[r.unit[from + k]];
     const i = r.index[from + k];
     const s = u.start[i];
+    const e = u.start[i + 1];
+    if (u !== run || s !== runTo) {
+      if (run) run.bytes.copy(out, at - (runTo - runFrom), runFrom, runTo);
+      run = u;
+      runFrom = s;
+    }
+    runTo = e;
+    const shift = at - s;
     ts[k] = u.ts[i];
     types[k] = u.types[i];
     start[k] = at;
-    idAt[k] = at + u.idAt[i] - s;
-    keyAt[k] = at + u.keyAt[i] - s;
+    idAt[k] = u.idAt[i] + shift;
+    idEnd[k] = u.idEnd[i] + shift;
+    keyAt[k] = u.keyAt[i] + shift;
+    keyEnd[k] = u.keyEnd[i] + shift;
     stamp[k] = at + u.stamp[i];
     ascii[k] = u.ascii[i];
-    at += u.bytes.copy(out, at, s, u.start[i + 1]);
+    at += e - s;
   }
+  if (run) run.bytes.copy(out, at - (runTo - runFrom), runFrom, runTo);
   start[count] = at;
-  return { ts, types, lines, start, idAt, keyAt, stamp, ascii };
+  return { ts, types, lines, start, idAt, idEnd, keyAt, keyEnd, stamp, ascii };
 }

@@ -27,9 +27,9 @@ export interface SimWorkerInit {
 }
 
 /**
- * A worker's events in (event_ts, event_id) order. `lines` holds, per event, its JSON, its id and its partition key,
- * each ended by a newline, in UTF-8 (`ascii` tells the events whose lines are all ASCII); `start` is where each
- * event's lines start (one more entry: the end), `stamp` where its placeholder ingest time starts, in bytes.
+ * A worker's events in (event_ts, event_id) order. `lines` holds their envelopes one after the other, in UTF-8
+ * (`ascii` tells the events whose envelopes are all ASCII); `start` is where each one starts (one more entry: the
+ * end), `stamp` where its placeholder ingest time starts, in bytes.
  */
 export interface SimBatch {
   type: 'batch';
@@ -38,9 +38,11 @@ export interface SimBatch {
   types: Uint8Array<ArrayBuffer>;
   lines: ArrayBuffer;
   start: Uint32Array<ArrayBuffer>;
-  /** Where each event's id starts (its JSON ends one byte before) and its partition key starts. */
+  /** Where each event's id and partition key start and end, inside its envelope. */
   idAt: Uint32Array<ArrayBuffer>;
+  idEnd: Uint32Array<ArrayBuffer>;
   keyAt: Uint32Array<ArrayBuffer>;
+  keyEnd: Uint32Array<ArrayBuffer>;
   stamp: Uint32Array<ArrayBuffer>;
   ascii: Uint8Array<ArrayBuffer>;
   /** Every later event of the part is at or after this time (UTC ms): the reader need not wait for it before. */

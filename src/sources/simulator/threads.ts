@@ -12,7 +12,7 @@ import type { SimSnapshot } from '../../simulate/simulator.js';
 import { WorkerLink } from '../../threads.js';
 import type { SourceEvent } from '../types.js';
 import type { SimCursor } from './cursor.js';
-import type { SimWorkerInit, SimWorkerMessage } from './thread-messages.js';
+import type { SimBatch, SimWorkerInit, SimWorkerMessage } from './thread-messages.js';
 
 /**
  * Old-generation cap of a thread: the default world (86 stores, two parts: ~300 MB of world) runs well under 1 GiB;
@@ -25,6 +25,42 @@ function oldGenerationMb(init: Omit<SimWorkerInit, 'flow'>): number {
   return Math.max(1024, 384 + 16 * Math.ceil(stores / init.part.count));
 }
 
+/** A batch of a thread as the reader holds it: the envelopes' bytes and where each event's parts are. */
+class Batch {
+  readonly lines: Buffer;
+  readonly start: Uint32Array;
+  readonly idAt: Uint32Array;
+  readonly idEnd: Uint32Array;
+  readonly keyAt: Uint32Array;
+  readonly keyEnd: Uint32Array;
+  readonly ascii: Uint8Array;
+
+  constructor(m: SimBatch) {
+    this.lines = Buffer.from(m.lines);
+    this.start = m.start;
+    this.idAt = m.idAt;
+    this.idEnd = m.idEnd;
+    this.keyAt = m.keyAt;
+    this.keyEnd = m.keyEnd;
+    this.ascii = m.ascii;
+  }
+}
+
+const EMPTY = new Batch({
+  type: 'batch',
+  ts: new Float64Array(0),
+  types: new Uint8Array(0),
+  lines: new ArrayBuffer(0),
+  start: new Uint32Array(1),
+  idAt: new Uint32Array(0),
+  idEnd: new Uint32Array(0),
+  keyAt: new Uint32Array(0),
+  keyEnd: new Uint32Array(0),
+  stamp: new Uint32Array(0),
+  ascii: new Uint8Array(0),
+  watermark: Number.NEGATIVE_INFINITY,
+});
+
 /**
  * An event of a thread's batch: its JSON, id and partition key are read from the batch's bytes only when asked for
  * (the file sink reads none of them as text, the JSON's bytes only).
@@ -35,39 +71,44 @@ class ThreadEvent implements SourceEvent {
   private idText: string | undefined = undefined;
   private keyText: string | undefined = undefined;
 
-  /** Its lines in `lines`: the JSON from `from`, the id from `idAt`, the key from `keyAt`, each ended by a newline. */
+  /** Event `i` of `batch`. */
   constructor(
     readonly seq: number,
     readonly at: number,
     readonly type: EventType,
-    private readonly lines: Buffer,
-    private readonly from: number,
-    private readonly idAt: number,
-    private readonly keyAt: number,
-    private readonly end: number,
-    private readonly ascii: boolean,
+    private readonly batch: Batch,
+    private readonly i: number,
   ) {}
 
   /** The JSON as UTF-8: a view of the batch (made on each read). */
   get bytes(): Uint8Array {
-    return new Uint8Array(this.lines.buffer, this.lines.byteOffset + this.from, this.idAt - 1 - this.from);
+    const b = this.batch;
+    const from = b.start[this.i];
+    return new Uint8Array(b.lines.buffer, b.lines.byteOffset + from, b.start[this.i + 1] - from);
   }
 
   get json(): string {
     if (this.text === undefined) {
-      this.text = this.lines.toString(this.ascii ? 'latin1' : 'utf8', this.from, this.idAt - 1);
+      const b = this.batch;
+      this.text = b.lines.toString(b.ascii[this.i] === 1 ? 'latin1' : 'utf8', b.start[this.i], b.start[this.i + 1]);
     }
     return this.text;
   }
 
   // Ids and partition keys are ASCII.
   get id(): string {
-    if (this.idText === undefined) this.idText = this.lines.toString('latin1', this.idAt, this.keyAt - 1);
+    if (this.idText === undefined) {
+      const b = this.batch;
+      this.idText = b.lines.toString('latin1', b.idAt[this.i], b.idEnd[this.i]);
+    }
     return this.idText;
   }
 
   get key(): string {
-    if (this.keyText === undefined) this.keyText = this.lines.toString('latin1', this.keyAt, this.end - 1);
+    if (this.keyText === undefined) {
+      const b = this.batch;
+      this.keyText = b.lines.toString('latin1', b.keyAt[this.i], b.keyEnd[this.i]);
+    }
     return this.keyText;
   }
 
@@ -83,13 +124,8 @@ class PartReader {
   ended = false;
   ts: Float64Array = new Float64Array(0);
   types: Uint8Array = new Uint8Array(0);
-  /** Per event: JSON, id and partition key, each ended by a newline (UTF-8). */
-  lines: Buffer = Buffer.alloc(0);
-  start: Uint32Array = new Uint32Array(0);
-  idAt: Uint32Array = new Uint32Array(0);
-  keyAt: Uint32Array = new Uint32Array(0);
+  batch: Batch = EMPTY;
   stamp: Uint32Array = new Uint32Array(0);
-  ascii: Uint8Array = new Uint8Array(0);
   i = 0;
   n = 0;
   /** Every event of the part after those loaded is at or after this time. */
@@ -119,12 +155,8 @@ class PartReader {
     }
     this.ts = m.ts;
     this.types = m.types;
-    this.lines = Buffer.from(m.lines);
-    this.start = m.start;
-    this.idAt = m.idAt;
-    this.keyAt = m.keyAt;
+    this.batch = new Batch(m);
     this.stamp = m.stamp;
-    this.ascii = m.ascii;
     this.i = 0;
     this.n = m.ts.length;
     this.watermark = m.watermark;
@@ -133,24 +165,15 @@ class PartReader {
 
   /** The current event's id. */
   id(): string {
-    return this.lines.toString('latin1', this.idAt[this.i], this.keyAt[this.i] - 1);
+    const b = this.batch;
+    return b.lines.toString('latin1', b.idAt[this.i], b.idEnd[this.i]);
   }
 
   /** The current event, its ingest time written over the placeholder. */
   take(seq: number, at: number, ingest: Uint8Array): ThreadEvent {
     const i = this.i;
-    this.lines.set(ingest, this.stamp[i]);
-    return new ThreadEvent(
-      seq,
-      at,
-      EVENT_TYPES[this.types[i]],
-      this.lines,
-      this.start[i],
-      this.idAt[i],
-      this.keyAt[i],
-      this.start[i + 1],
-      this.ascii[i] === 1,
-    );
+    this.batch.lines.set(ingest, this.stamp[i]);
+    return new ThreadEvent(seq, at, EVENT_TYPES[this.types[i]], this.batch, i);
   }
 
   close(): Promise<void> {

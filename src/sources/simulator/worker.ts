@@ -98,7 +98,9 @@ class Sender {
       b.lines,
       b.start.buffer,
       b.idAt.buffer,
+      b.idEnd.buffer,
       b.keyAt.buffer,
+      b.keyEnd.buffer,
       b.stamp.buffer,
       b.ascii.buffer,
     ]);
