@@ -189,8 +189,9 @@ export class Pipeline {
     void this.stop();
   }
 
-  // Without content rules the destination depends only on the source and the type: routed once per pair.
-  private routes: Map<string, string> | null = null;
+  // Without content rules the destination depends only on the source and the type: routed once per pair (looked up
+  // by the two strings, each hashed once, not by a string made of both for every event).
+  private routes: Map<string, Map<string, string>> | null = null;
 
   /**
    * Routes and queues the events of a batch; false once the stream must stop. When the queue is full and the source
@@ -219,14 +220,17 @@ export class Pipeline {
       const env = bytes === undefined && json === undefined ? ev.envelope : undefined;
       const type = env === undefined ? (ev.type as string) : env.event_type;
       const from = ev.source ?? source.name;
-      const key = routes ? `${from}\u0000${type}` : '';
-      let destination = routes?.get(key);
+      const byType = routes?.get(from);
+      let destination = byType?.get(type);
       // Read for content rules: kept, so that it is parsed once.
       let parsed = env;
       if (destination === undefined) {
         parsed ??= ev.envelope;
         destination = router.route({ type, source: from, data: parsed });
-        routes?.set(key, destination);
+        if (routes) {
+          if (byType) byType.set(type, destination);
+          else routes.set(from, new Map([[type, destination]]));
+        }
       }
       const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
       const out = new QueuedEvent(

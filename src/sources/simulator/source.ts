@@ -106,15 +106,21 @@ export class SimulatorSource implements Source {
           startSim = ts;
         }
         const due = dueAt(pacing, startWall, startSim, ts, seq - after - 1);
-        let wait = due - this.now();
+        // The clock is read once for an event that is already due (at --speed max, every one).
+        let now = this.now();
+        let wait = due - now;
         if (wait > 0 && out.length > 0) {
           yield out;
           out = [];
-          wait = due - this.now();
+          now = this.now();
+          wait = due - now;
         }
-        if (wait > 0) await waitOrAbort(this.sleep, wait, signal);
+        if (wait > 0) {
+          await waitOrAbort(this.sleep, wait, signal);
+          now = this.now();
+        }
         if (signal.aborted) return;
-        out.push(c.take(seq, this.now()));
+        out.push(c.take(seq, now));
         if (out.length >= size) {
           yield out;
           out = [];
