@@ -106,3 +106,20 @@ test('events serialised to bytes are written as they are, alone or mixed with te
   // One event without bytes: all go by their text.
   assert.equal(linesOf([texts[0], ...viewed.slice(1)]).toString(), expected);
 });
+
+test('byte batches reuse one buffer, and sends that overlap each write their own lines', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'file-sink-'));
+  const sink = new FileSink(fileSinkConfig.parse({ dir }));
+  await sink.open();
+  const asBytes = (b: SinkBatch): SinkBatch => ({
+    ...b,
+    events: b.events.map((e) => ({ ...e, bytes: Buffer.from(e.json) })),
+  });
+  // Two at once (a dead letter sent again beside the stream), then one after the other, longer and shorter.
+  await Promise.all([sink.send(asBytes(batch('d', 50, 0))), sink.send(asBytes(batch('d', 3, 50)))]);
+  await sink.send(asBytes(batch('d', 80, 53)));
+  await sink.send(asBytes(batch('d', 2, 133)));
+  await sink.close();
+  const ids = lines(dir, 'd').map((l) => (JSON.parse(l) as { event_id: string }).event_id);
+  assert.deepEqual(ids.sort(), Array.from({ length: 135 }, (_, i) => `e${i}`).sort());
+});
