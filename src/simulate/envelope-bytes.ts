@@ -3,6 +3,7 @@
 // encoding it took about a third of their time and most of what they allocated (the text of an envelope is a
 // tree of some thirty pieces, copied once to flatten it and once more to encode it).
 
+import type { BufferPool } from '../buffer-pool.js';
 import { SCHEMA_VERSION } from '../events/envelope.js';
 import { decimalUnits, type FieldWriter, payloadFields } from '../events/payload-json.js';
 import { EVENT_TYPES, type EventType } from '../events/types.js';
@@ -26,16 +27,24 @@ export class JsonBytes {
   private dayLead: Uint8Array = NOTHING;
   private dayPrefix = new Uint8Array(0);
 
-  /** Writes into `bytes` (replaced by a larger buffer when full), or a new buffer of that size. */
-  constructor(bytes: Buffer | number) {
+  /**
+   * Writes into `bytes` (replaced by a larger buffer when full), or a new buffer of that size; with `pool`, the
+   * larger buffers come from it and the ones outgrown go back to it.
+   */
+  constructor(
+    bytes: Buffer | number,
+    private readonly pool?: BufferPool,
+  ) {
     this.bytes = typeof bytes === 'number' ? Buffer.allocUnsafe(bytes) : bytes;
   }
 
   /** Makes room for `n` more bytes. */
   room(n: number): void {
     if (this.at + n > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.at + n));
+      const size = Math.max(2 * this.bytes.length, this.at + n);
+      const bigger = this.pool ? this.pool.take(size) : Buffer.allocUnsafe(size);
       this.bytes.copy(bigger, 0, 0, this.at);
+      this.pool?.give(this.bytes);
       this.bytes = bigger;
     }
   }

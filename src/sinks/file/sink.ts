@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { BufferPool } from '../../buffer-pool.js';
 import { DatagenError } from '../../errors.js';
 import { allOutcomes, type OutEvent, type SendOutcome, type Sink, type SinkBatch } from '../types.js';
 import type { FileSinkConfig } from './config.js';
@@ -55,34 +56,16 @@ function joined(events: readonly OutEvent[]): Buffer {
   return Buffer.from(parts.join('\n'));
 }
 
-/**
- * One buffer lent out again and again: a batch's lines are written before the next batch is made, so a new buffer
- * for each (a few hundred kB) is garbage at once, and V8 counts such buffers as external memory and starts a full
- * collection for every 64 MB of them. A second send while the first one writes (dead letters sent again beside the
- * stream) gets a buffer of its own.
- */
-class LentBuffer {
-  private spare: Buffer | undefined = undefined;
-
-  take(size: number): Buffer {
-    const b = this.spare;
-    if (b !== undefined && b.length >= size) {
-      this.spare = undefined;
-      return b;
-    }
-    return Buffer.allocUnsafeSlow(Math.max(size, 2 * (b?.length ?? 0)));
-  }
-
-  give(b: Buffer): void {
-    if (this.spare === undefined || this.spare.length < b.length) this.spare = b;
-  }
-}
-
 export class FileSink implements Sink {
   readonly kind = 'file';
   private readonly files = new Map<string, OpenFile>();
   private serial = 0;
-  private readonly buffer = new LentBuffer();
+  /**
+   * A batch's lines are written before the next batch is made: their buffer is used again (a new one per batch is
+   * garbage at once, and counts towards V8's external memory). A send beside another (dead letters sent again
+   * while the stream runs) takes a buffer of its own.
+   */
+  private readonly buffers = new BufferPool(16 << 20);
 
   constructor(
     private readonly config: FileSinkConfig,
@@ -114,7 +97,7 @@ export class FileSink implements Sink {
     try {
       const file = await this.fileFor(batch.destination);
       const lines = linesOf(batch.events, (size) => {
-        lent = this.buffer.take(size);
+        lent = this.buffers.take(size);
         return lent;
       });
       const data = this.config.gzip ? gzipSync(lines) : lines;
@@ -133,7 +116,7 @@ export class FileSink implements Sink {
       );
       return allOutcomes(batch, { ok: false, retriable, error });
     } finally {
-      if (lent !== undefined) this.buffer.give(lent);
+      if (lent !== undefined) this.buffers.give(lent);
     }
   }
 

@@ -24,7 +24,7 @@ function lines(held: SerialisedUnits, watermark: number, per = 3): string[][] {
   // In batches of `per` events, as the worker sends them.
   for (let from = 0; from < r.length; from += per) {
     const b = batchOf(r, from, Math.min(r.length, from + per));
-    const bytes = Buffer.from(b.lines);
+    const bytes = b.lines;
     for (let k = 0; k < b.ts.length; k++) {
       const text = (at: number, to: number) => bytes.toString(b.ascii[k] === 1 ? 'latin1' : 'utf8', at, to);
       assert.equal(text(b.stamp[k], b.stamp[k] + STAMP_PLACEHOLDER.length), STAMP_PLACEHOLDER);

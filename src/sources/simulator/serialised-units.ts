@@ -4,17 +4,18 @@
 // the thread's time in collections). A release merges the units in (event_ts, event_id) order up to a watermark;
 // batches are then copied out of the units' buffers.
 
+import { BufferPool } from '../../buffer-pool.js';
 import { EVENT_TYPES, type EventType } from '../../events/types.js';
 import { asciiBytes, type EnvelopeMarks, JsonBytes, writeEnvelope } from '../../simulate/envelope-bytes.js';
 import type { SimEvent } from '../../simulate/event-buffer.js';
-import { type SimBatch, STAMP_PLACEHOLDER } from './thread-messages.js';
+import { type BatchViews, batchBytes, batchViews, STAMP_PLACEHOLDER } from './thread-messages.js';
 
 const typeIndex = new Map<EventType, number>(EVENT_TYPES.map((t, i) => [t, i]));
 const PLACEHOLDER = asciiBytes(STAMP_PLACEHOLDER);
 
 /**
  * One unit's events in time order: their envelopes one after the other, and where each one's id and partition key
- * are inside it.
+ * are inside it. Its arrays are laid out as a batch's (batchViews) in a buffer of their own.
  */
 export class Unit {
   /** Where each event's envelope starts (n + 1 entries: the last is the end). */
@@ -36,17 +37,19 @@ export class Unit {
 
   constructor(
     public bytes: Buffer,
+    readonly arrays: Buffer,
     readonly n: number,
   ) {
-    this.start = new Uint32Array(n + 1);
-    this.idAt = new Uint32Array(n);
-    this.idEnd = new Uint32Array(n);
-    this.keyAt = new Uint32Array(n);
-    this.keyEnd = new Uint32Array(n);
-    this.ts = new Float64Array(n);
-    this.types = new Uint8Array(n);
-    this.stamp = new Uint32Array(n);
-    this.ascii = new Uint8Array(n);
+    const v = batchViews(arrays.buffer, arrays.byteOffset, n, 0);
+    this.start = v.start;
+    this.idAt = v.idAt;
+    this.idEnd = v.idEnd;
+    this.keyAt = v.keyAt;
+    this.keyEnd = v.keyEnd;
+    this.ts = v.ts;
+    this.types = v.types;
+    this.stamp = v.stamp;
+    this.ascii = v.ascii;
   }
 
   /** -1, 0 or 1 as event `i` of this unit comes before, with or after event `j` of `other` ((event_ts, event_id)). */
@@ -72,18 +75,19 @@ export interface Released {
  */
 export class SerialisedUnits {
   private held: Unit[] = [];
-  /** Buffers of units fully released and sent, to be written again. */
-  private spare: Buffer[] = [];
-  /** Units added since the last release. */
-  private added = 0;
+  /**
+   * The buffers of units fully released and sent, to be written again: a day of units is released at once, and the
+   * next day's take their buffers. No more is kept than the units added between two releases took (a day's).
+   */
+  private readonly pool = new BufferPool(Number.POSITIVE_INFINITY);
+  private addedBytes = 0;
 
   /** Serialises a unit's events (in time order, ids set) and holds them until they are released. */
   add(events: SimEvent[]): void {
     const n = events.length;
     if (n === 0) return;
-    this.added++;
-    const u = new Unit(this.buffer(n * 600), n);
-    const w = new JsonBytes(u.bytes);
+    const u = new Unit(this.pool.take(n * 600), this.pool.take(batchBytes(n, 0)), n);
+    const w = new JsonBytes(u.bytes, this.pool);
     const m = MARKS;
     for (let i = 0; i < n; i++) {
       const e = events[i];
@@ -100,26 +104,10 @@ export class SerialisedUnits {
       u.keyEnd[i] = m.keyEnd;
       u.ascii[i] = w.ascii ? 1 : 0;
     }
-    if (w.bytes !== u.bytes) {
-      this.spare.push(u.bytes);
-      u.bytes = w.bytes;
-    }
-    const at = w.at;
-    u.start[n] = at;
+    u.bytes = w.bytes;
+    u.start[n] = w.at;
+    this.addedBytes += u.bytes.length + u.arrays.length;
     this.held.push(u);
-  }
-
-  /** A buffer of at least `size` bytes: a spare one if one is large enough. */
-  private buffer(size: number): Buffer {
-    for (let i = 0; i < this.spare.length; i++) {
-      if (this.spare[i].length >= size) {
-        const b = this.spare[i];
-        this.spare[i] = this.spare[this.spare.length - 1];
-        this.spare.pop();
-        return b;
-      }
-    }
-    return Buffer.allocUnsafe(size);
   }
 
   /**
@@ -130,15 +118,14 @@ export class SerialisedUnits {
     const kept: Unit[] = [];
     for (const u of this.held) {
       if (u.next < u.n) kept.push(u);
-      else this.spare.push(u.bytes);
+      else {
+        this.pool.give(u.bytes);
+        this.pool.give(u.arrays);
+      }
     }
+    this.pool.trim(2 * this.addedBytes);
+    this.addedBytes = 0;
     this.held = kept;
-    // A day's worth of spare buffers, the largest: the rest would only pile up when unit sizes vary.
-    if (this.spare.length > this.added) {
-      this.spare.sort((a, b) => b.length - a.length);
-      this.spare.length = this.added;
-    }
-    this.added = 0;
     // A min-heap of the units whose next event is before the watermark.
     const heap = kept.filter((u) => u.ts[u.next] < watermark);
     const before = (a: Unit, b: Unit) => a.compare(a.next, b, b.next) < 0;
@@ -175,26 +162,21 @@ export class SerialisedUnits {
   }
 }
 
-/** Released events `from` to `to` (exclusive) as a batch for the reader: their envelopes copied into one buffer. */
-export function batchOf(r: Released, from: number, to: number): Omit<SimBatch, 'type' | 'watermark'> {
-  const count = to - from;
+/** Bytes of the envelopes of released events `from` to `to` (exclusive). */
+export function batchSize(r: Released, from: number, to: number): number {
   let size = 0;
   for (let k = from; k < to; k++) {
     const u = r.units[r.unit[k]];
     const i = r.index[k];
     size += u.start[i + 1] - u.start[i];
   }
-  const lines = new ArrayBuffer(size);
-  const out = Buffer.from(lines);
-  const ts = new Float64Array(count);
-  const types = new Uint8Array(count);
-  const start = new Uint32Array(count + 1);
-  const idAt = new Uint32Array(count);
-  const idEnd = new Uint32Array(count);
-  const keyAt = new Uint32Array(count);
-  const keyEnd = new Uint32Array(count);
-  const stamp = new Uint32Array(count);
-  const ascii = new Uint8Array(count);
+  return size;
+}
+
+/** Writes released events `from` to `to` (exclusive) as a batch for the reader into `v` (batchViews). */
+export function writeBatch(r: Released, from: number, to: number, v: BatchViews): void {
+  const count = to - from;
+  const out = v.lines;
   let at = 0;
   // Envelopes next to each other in one unit are copied in one piece.
   let run: Unit | undefined;
@@ -212,18 +194,26 @@ export function batchOf(r: Released, from: number, to: number): Omit<SimBatch, '
     }
     runTo = e;
     const shift = at - s;
-    ts[k] = u.ts[i];
-    types[k] = u.types[i];
-    start[k] = at;
-    idAt[k] = u.idAt[i] + shift;
-    idEnd[k] = u.idEnd[i] + shift;
-    keyAt[k] = u.keyAt[i] + shift;
-    keyEnd[k] = u.keyEnd[i] + shift;
-    stamp[k] = at + u.stamp[i];
-    ascii[k] = u.ascii[i];
+    v.ts[k] = u.ts[i];
+    v.types[k] = u.types[i];
+    v.start[k] = at;
+    v.idAt[k] = u.idAt[i] + shift;
+    v.idEnd[k] = u.idEnd[i] + shift;
+    v.keyAt[k] = u.keyAt[i] + shift;
+    v.keyEnd[k] = u.keyEnd[i] + shift;
+    v.stamp[k] = at + u.stamp[i];
+    v.ascii[k] = u.ascii[i];
     at += e - s;
   }
   if (run) run.bytes.copy(out, at - (runTo - runFrom), runFrom, runTo);
-  start[count] = at;
-  return { ts, types, lines, start, idAt, idEnd, keyAt, keyEnd, stamp, ascii };
+  v.start[count] = at;
+}
+
+/** Released events `from` to `to` (exclusive) as a batch in a buffer of its own. */
+export function batchOf(r: Released, from: number, to: number): BatchViews & { buffer: ArrayBuffer; size: number } {
+  const size = batchSize(r, from, to);
+  const buffer = new ArrayBuffer(batchBytes(to - from, size));
+  const v = batchViews(buffer, 0, to - from, size);
+  writeBatch(r, from, to, v);
+  return { ...v, buffer, size };
 }

@@ -17,7 +17,7 @@ export interface SimulatorSourceOptions {
    * Where to simulate: in this thread (a context), or on worker threads that build the world from the config and
    * serialise the envelopes (the same events in the same order, whatever the number of threads).
    */
-  simulation: { ctx: SimContext } | { config: Config; threads: number };
+  simulation: { ctx: SimContext } | { config: Config; threads: number; slotBytes?: number };
   /** First simulated day (used when there is no snapshot). */
   startDay: number;
   /** State to continue from (the history's end). */
@@ -78,7 +78,14 @@ export class SimulatorSource implements Source {
     const { simulation: sim, startDay, snapshot, until } = this.opts;
     return 'ctx' in sim
       ? new LocalCursor(sim.ctx, startDay, snapshot)
-      : new ThreadedCursor({ config: sim.config, threads: sim.threads, startDay, snapshot, until });
+      : new ThreadedCursor({
+          config: sim.config,
+          threads: sim.threads,
+          startDay,
+          snapshot,
+          until,
+          slotBytes: sim.slotBytes,
+        });
   }
 
   async *batches(after: number, signal: AbortSignal): AsyncGenerator<SourceEvent[]> {

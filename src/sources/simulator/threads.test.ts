@@ -72,6 +72,14 @@ test('the simulation on worker threads gives the events of the simulation in thi
   }
 });
 
+test('batches larger than a slot of the ring go in buffers of their own, with the same events', async () => {
+  const local = await collect(0);
+  // Slots of 64 kB: batches of a thousand events (~600 kB) do not fit, the small ones around a day's end do.
+  const threaded = await collect(2, 0, undefined, { config: config(2), threads: 2, slotBytes: 64 * 1024 });
+  assert.deepEqual(threaded.map(shape), local.map(shape));
+  for (const t of threaded.slice(0, 2000)) assert.equal(Buffer.from(t.bytes!).toString(), t.json);
+});
+
 test('a threaded stream resumed after a position, with type rates, continues with the same events', async () => {
   const rates = { ble_ping_detected: 0.3, inventory_updated: 0.5 };
   const whole = await collect(0, 0, rates);

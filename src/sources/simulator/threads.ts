@@ -12,7 +12,15 @@ import type { SimSnapshot } from '../../simulate/simulator.js';
 import { WorkerLink } from '../../threads.js';
 import type { SourceEvent } from '../types.js';
 import type { SimCursor } from './cursor.js';
-import type { SimBatch, SimWorkerInit, SimWorkerMessage } from './thread-messages.js';
+import {
+  BATCHES_AHEAD,
+  type BatchViews,
+  batchBytes,
+  batchViews,
+  type SimWorkerInit,
+  type SimWorkerMessage,
+  SLOT_BYTES,
+} from './thread-messages.js';
 
 /**
  * Old-generation cap of a thread: the default world (86 stores, two parts: ~300 MB of world) runs well under 1 GiB;
@@ -20,46 +28,15 @@ import type { SimBatch, SimWorkerInit, SimWorkerMessage } from './thread-message
  * of ~6,600 events of ~600 B per store); they are now in buffers off the heap (serialised-units.ts), so the cap is
  * generous.
  */
-function oldGenerationMb(init: Omit<SimWorkerInit, 'flow'>): number {
+function oldGenerationMb(init: Omit<SimWorkerInit, 'flow' | 'ring'>): number {
   const stores = (init.config as Config).volume.stores;
   return Math.max(1024, 384 + 16 * Math.ceil(stores / init.part.count));
 }
 
 /** A batch of a thread as the reader holds it: the envelopes' bytes and where each event's parts are. */
-class Batch {
-  readonly lines: Buffer;
-  readonly start: Uint32Array;
-  readonly idAt: Uint32Array;
-  readonly idEnd: Uint32Array;
-  readonly keyAt: Uint32Array;
-  readonly keyEnd: Uint32Array;
-  readonly ascii: Uint8Array;
+type Batch = Pick<BatchViews, 'lines' | 'start' | 'idAt' | 'idEnd' | 'keyAt' | 'keyEnd' | 'ascii'>;
 
-  constructor(m: SimBatch) {
-    this.lines = Buffer.from(m.lines);
-    this.start = m.start;
-    this.idAt = m.idAt;
-    this.idEnd = m.idEnd;
-    this.keyAt = m.keyAt;
-    this.keyEnd = m.keyEnd;
-    this.ascii = m.ascii;
-  }
-}
-
-const EMPTY = new Batch({
-  type: 'batch',
-  ts: new Float64Array(0),
-  types: new Uint8Array(0),
-  lines: new ArrayBuffer(0),
-  start: new Uint32Array(1),
-  idAt: new Uint32Array(0),
-  idEnd: new Uint32Array(0),
-  keyAt: new Uint32Array(0),
-  keyEnd: new Uint32Array(0),
-  stamp: new Uint32Array(0),
-  ascii: new Uint8Array(0),
-  watermark: Number.NEGATIVE_INFINITY,
-});
+const EMPTY: BatchViews = batchViews(new ArrayBuffer(batchBytes(0, 0)), 0, 0, 0);
 
 /**
  * An event of a thread's batch: its JSON, id and partition key are read from the batch's bytes only when asked for
@@ -121,19 +98,24 @@ class ThreadEvent implements SourceEvent {
 /** One worker and the batch of it being read. */
 class PartReader {
   private readonly link: WorkerLink<Exclude<SimWorkerMessage, { type: 'error' }>>;
+  /** Where the worker writes its batches (thread-messages.ts). */
+  private readonly ring: SharedArrayBuffer;
+  private readonly slotBytes: number;
   ended = false;
-  ts: Float64Array = new Float64Array(0);
-  types: Uint8Array = new Uint8Array(0);
-  batch: Batch = EMPTY;
-  stamp: Uint32Array = new Uint32Array(0);
+  batch: BatchViews = EMPTY;
+  ts: Float64Array = EMPTY.ts;
+  types: Uint8Array = EMPTY.types;
+  stamp: Uint32Array = EMPTY.stamp;
   i = 0;
   n = 0;
   /** Every event of the part after those loaded is at or after this time. */
   watermark = Number.NEGATIVE_INFINITY;
 
-  constructor(init: Omit<SimWorkerInit, 'flow'>) {
+  constructor(init: Omit<SimWorkerInit, 'flow' | 'ring'>, slotBytes = SLOT_BYTES) {
+    this.slotBytes = slotBytes;
+    this.ring = new SharedArrayBuffer(BATCHES_AHEAD * slotBytes);
     this.link = new WorkerLink(import.meta.url, './worker', 'simulator thread', (flow) => ({
-      workerData: { ...init, flow } satisfies SimWorkerInit,
+      workerData: { ...init, flow, ring: this.ring } satisfies SimWorkerInit,
       // Simulating makes many short-lived objects: a larger young generation than a worker's default saves
       // copying them from scavenge to scavenge. The old generation holds the world and the simulation's state: the
       // cap grows with the part's stores, so that V8 collects before the heap swells (uncapped, when the events
@@ -153,12 +135,20 @@ class PartReader {
       this.ended = true;
       return;
     }
-    this.ts = m.ts;
-    this.types = m.types;
-    this.batch = new Batch(m);
-    this.stamp = m.stamp;
+    // A batch in the ring is copied out before it is counted taken: the worker may then write its slot again.
+    let buffer = m.buffer;
+    if (buffer === undefined) {
+      const bytes = batchBytes(m.count, m.size);
+      buffer = new ArrayBuffer(bytes);
+      new Uint8Array(buffer).set(new Uint8Array(this.ring, m.slot * this.slotBytes, bytes));
+    }
+    const b = batchViews(buffer, 0, m.count, m.size);
+    this.batch = b;
+    this.ts = b.ts;
+    this.types = b.types;
+    this.stamp = b.stamp;
     this.i = 0;
-    this.n = m.ts.length;
+    this.n = m.count;
     this.watermark = m.watermark;
     this.link.done();
   }
@@ -189,6 +179,8 @@ export interface ThreadedCursorOptions {
   threads: number;
   /** Stop before this simulated instant (UTC ms). */
   until?: number;
+  /** Size of a slot of the ring each worker writes its batches to (SLOT_BYTES; smaller in tests). */
+  slotBytes?: number;
 }
 
 /** @example const c = new ThreadedCursor({ config, startDay, threads: 2 }); while (await c.advance()) c.take(seq, Date.now()); */
@@ -204,13 +196,16 @@ export class ThreadedCursor implements SimCursor {
     this.readers = Array.from(
       { length: threads },
       (_, i) =>
-        new PartReader({
-          config,
-          startDay: opts.startDay,
-          snapshot: opts.snapshot,
-          part: { index: i + 1, count: threads },
-          until: opts.until,
-        }),
+        new PartReader(
+          {
+            config,
+            startDay: opts.startDay,
+            snapshot: opts.snapshot,
+            part: { index: i + 1, count: threads },
+            until: opts.until,
+          },
+          opts.slotBytes,
+        ),
     );
   }
 

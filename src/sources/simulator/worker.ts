@@ -9,11 +9,12 @@ import { Simulator } from '../../simulate/simulator.js';
 import { nextDayStart } from '../../simulate/time-order.js';
 import { waitForRoom } from '../../threads.js';
 import { buildWorld } from '../../world/build.js';
-import { batchOf, type Released, SerialisedUnits } from './serialised-units.js';
+import { batchOf, batchSize, type Released, SerialisedUnits, writeBatch } from './serialised-units.js';
 import {
   BATCHES_AHEAD,
+  batchBytes,
+  batchViews,
   EVENTS_PER_BATCH,
-  type SimBatch,
   type SimWorkerInit,
   type SimWorkerMessage,
   STOP,
@@ -26,6 +27,7 @@ const init = workerData as SimWorkerInit;
 const port = parentPort!;
 const flow = new Int32Array(init.flow);
 const until = init.until;
+const slotBytes = init.ring.byteLength / BATCHES_AHEAD;
 let sent = 0;
 
 function post(m: SimWorkerMessage): void {
@@ -70,7 +72,7 @@ class Sender {
     this.watermark = watermark;
     if (r.length === 0 && !this.ended) {
       waitUntilRoom();
-      this.post(batchOf(r, 0, 0), watermark);
+      this.post(r, 0, 0, watermark);
     }
   }
 
@@ -87,23 +89,23 @@ class Sender {
     if (count === 0) return;
     // The release is in time order: what follows this batch starts at its next event, or at the release's watermark.
     const after = this.next < r.length ? r.units[r.unit[this.next]].ts[r.index[this.next]] : this.watermark;
-    this.post(batchOf(r, first, first + count), after);
+    this.post(r, first, first + count, after);
   }
 
-  private post(b: Omit<SimBatch, 'type' | 'watermark'>, watermark: number): void {
-    const batch: SimBatch = { type: 'batch', ...b, watermark };
-    port.postMessage(batch, [
-      b.ts.buffer,
-      b.types.buffer,
-      b.lines,
-      b.start.buffer,
-      b.idAt.buffer,
-      b.idEnd.buffer,
-      b.keyAt.buffer,
-      b.keyEnd.buffer,
-      b.stamp.buffer,
-      b.ascii.buffer,
-    ]);
+  /** Posts released events `from` to `to` in the next slot of the ring (the reader has room), or on their own. */
+  private post(r: Released, from: number, to: number, watermark: number): void {
+    const count = to - from;
+    const size = batchSize(r, from, to);
+    if (batchBytes(count, size) <= slotBytes) {
+      const slot = sent % BATCHES_AHEAD;
+      writeBatch(r, from, to, batchViews(init.ring, slot * slotBytes, count, size));
+      post({ type: 'batch', count, size, slot, watermark });
+    } else {
+      const { buffer } = batchOf(r, from, to);
+      port.postMessage({ type: 'batch', count, size, slot: -1, buffer, watermark } satisfies SimWorkerMessage, [
+        buffer,
+      ]);
+    }
     sent++;
   }
 }
