@@ -4,7 +4,7 @@
 // buffers refill.
 
 import type { SimEvent } from '../simulate/event-buffer.js';
-import { BufferPool } from './buffer-pool.js';
+import { ChunkBufferPool } from './chunk-buffer-pool.js';
 import {
   type BooleanColumn,
   type BuiltColumn,
@@ -87,7 +87,7 @@ class TableChunk {
   constructor(
     readonly index: number,
     table: FactTable,
-    pool: BufferPool,
+    pool: ChunkBufferPool,
   ) {
     this.columns = chunkable(table.columns) ? table.columns.map((c) => columnOf(c, pool)) : null;
     this.writer = this.columns && table.payloadFields ? rowWriter(table, this.columns) : null;
@@ -171,7 +171,7 @@ export class FactChunkBuilder {
   private readonly targets: Map<string, readonly { table: FactTable; chunk: TableChunk }[]>;
 
   /** `pool` supplies the buffers of new chunks; fill it with those of stored chunks (buffersOf). */
-  constructor(readonly pool: BufferPool = new BufferPool()) {
+  constructor(readonly pool: ChunkBufferPool = new ChunkBufferPool()) {
     this.tables = FACT_TABLES.map((t, i) => new TableChunk(i, t, pool));
     this.targets = new Map(
       [...TABLES_BY_TYPE].map(([type, tables]) => [

@@ -1,7 +1,7 @@
 // The columns of a fact-table chunk being built, laid out as DuckDB's vectors are: numbers in typed arrays, text in
 // 16-byte string slots plus one heap per column. Each takes its buffers from a pool and hands them over whole.
 
-import type { BufferPool } from './buffer-pool.js';
+import type { ChunkBufferPool } from './chunk-buffer-pool.js';
 import type { FactColumn, FactValue } from './fact-tables.js';
 
 /** Rows per chunk: DuckDB's vector size. */
@@ -68,7 +68,7 @@ export abstract class Column {
   constructor(
     readonly kind: Kind,
     readonly width: number,
-    protected readonly pool: BufferPool,
+    protected readonly pool: ChunkBufferPool,
   ) {}
   /** Hands over the buffers of the first `rows` rows and starts new ones. */
   abstract take(rows: number): BuiltColumn;
@@ -87,7 +87,7 @@ export abstract class Column {
 
 export class Int32Column extends Column {
   data: Int32Array;
-  constructor(pool: BufferPool) {
+  constructor(pool: ChunkBufferPool) {
     super(Kind.Int32, 4, pool);
     this.data = new Int32Array(pool.get(CHUNK_ROWS * 4));
   }
@@ -100,7 +100,7 @@ export class Int32Column extends Column {
 
 export class Float64Column extends Column {
   data: Float64Array;
-  constructor(pool: BufferPool) {
+  constructor(pool: ChunkBufferPool) {
     super(Kind.Float64, 8, pool);
     this.data = new Float64Array(pool.get(CHUNK_ROWS * 8));
   }
@@ -113,7 +113,7 @@ export class Float64Column extends Column {
 
 export class BooleanColumn extends Column {
   data: Uint8Array;
-  constructor(pool: BufferPool) {
+  constructor(pool: ChunkBufferPool) {
     super(Kind.Boolean, 1, pool);
     this.data = new Uint8Array(pool.get(CHUNK_ROWS * 1));
   }
@@ -132,7 +132,7 @@ export class Int64Column extends Column {
    * (event_ts) or ISO text (payload times); 1 for a BIGINT.
    */
   constructor(
-    pool: BufferPool,
+    pool: ChunkBufferPool,
     private readonly scale: number,
   ) {
     super(Kind.Int64, 8, pool);
@@ -162,7 +162,7 @@ export class TextColumn extends Column {
   private slots: Uint8Array;
   private view: DataView;
   private heap: Uint8Array;
-  constructor(pool: BufferPool) {
+  constructor(pool: ChunkBufferPool) {
     super(Kind.Text, 16, pool);
     this.slots = new Uint8Array(pool.get(CHUNK_ROWS * 16));
     this.view = new DataView(this.slots.buffer);
@@ -222,7 +222,7 @@ export class TextColumn extends Column {
   }
 }
 
-export function columnOf(c: FactColumn, pool: BufferPool): Column {
+export function columnOf(c: FactColumn, pool: ChunkBufferPool): Column {
   switch (c.sqlType) {
     case 'INTEGER':
       return new Int32Column(pool);

@@ -3,9 +3,9 @@
 
 /**
  * A free list of ArrayBuffers per byte length.
- * @example const pool = new BufferPool(); const b = pool.get(8192); pool.put([b]); pool.get(8192) === b;
+ * @example const pool = new ChunkBufferPool(); const b = pool.get(8192); pool.put([b]); pool.get(8192) === b;
  */
-export class BufferPool {
+export class ChunkBufferPool {
   private readonly free = new Map<number, ArrayBuffer[]>();
 
   /** A buffer of exactly `bytes` bytes; its contents are whatever it last held. */
