@@ -1,6 +1,7 @@
-// Buffers used again instead of made anew. V8 counts the memory of every new Buffer or ArrayBuffer as external and,
-// for every 64 MB of it, starts a collection (a full one when the heap is large): a thread that makes a new buffer for
-// each batch or unit of events collects about once a second for that alone.
+// Buffers used again instead of made anew. V8 counts the memory of every new Buffer or ArrayBuffer as external and
+// starts collections as it adds up (`--trace-gc` names them "external memory pressure"): the stream's simulating
+// threads, making a new buffer for each batch and unit of events, collected two or three times a second for that,
+// and ran a full collection about every second.
 
 /** Sizes below 2^MIN_BITS bytes are rounded up to it. */
 const MIN_BITS = 12;
