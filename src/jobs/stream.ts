@@ -186,6 +186,8 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     ],
   });
   const priorities = p.priorities as Partial<Record<EventType, Priority>>;
+  // The dead letters being sent again, if a retry round is under way.
+  let redelivering: Promise<void> | undefined;
   pipeline = new Pipeline({
     stream: name,
     source,
@@ -222,6 +224,10 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
     pace: () => throttle.acquire(),
     maxEvents: opts.maxEvents,
     durationMs: opts.durationMs,
+    // Dead letters being sent again use the sink and the database: they end before either is closed.
+    stopping: async () => {
+      await redelivering;
+    },
     hooks: opts.hooks,
   });
   const timers: NodeJS.Timeout[] = [];
@@ -246,10 +252,13 @@ export async function openStream(config: Config, db: Database, opts: StreamOptio
   if (deadLetters) {
     timers.push(
       setInterval(() => {
-        if (pipeline.state !== 'running') return;
-        void redeliver(deadLetters, sink, deadLetterRetry(config)).catch((err) =>
-          opts.hooks?.error?.(err, 'dead-letter retry'),
-        );
+        if (pipeline.state !== 'running' || redelivering) return;
+        redelivering = redeliver(deadLetters, sink, deadLetterRetry(config))
+          .then(() => undefined)
+          .catch((err) => opts.hooks?.error?.(err, 'dead-letter retry'))
+          .finally(() => {
+            redelivering = undefined;
+          });
       }, p.dead_letter_retry_ms),
     );
   }

@@ -50,6 +50,11 @@ export interface PipelineOptions {
   pace?: () => Promise<void> | undefined;
   maxEvents?: number;
   durationMs?: number;
+  /**
+   * Awaited when the stream stops, after the queue is drained and before the checkpoint and the sink close: work
+   * beside the stream on its sink or database (dead letters sent again) ends there.
+   */
+  stopping?: () => Promise<void>;
   hooks?: PipelineHooks;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -75,6 +80,7 @@ export class Pipeline {
   private pump?: Promise<void>;
   private sender?: Promise<void>;
   private checkpointTimer?: NodeJS.Timeout;
+  private checkpointing: Promise<void> | undefined;
   private lastCheckpoint = { position: 0, at: 0 };
   private startedAt = 0;
   private sourceDone = false;
@@ -140,10 +146,16 @@ export class Pipeline {
     this.pump = this.runPump().catch((err) => this.fail(err, 'source'));
     this.sender = this.runSender().catch((err) => this.fail(err, 'sender'));
     if (this.opts.checkpoint) {
-      this.checkpointTimer = setInterval(
-        () => void this.saveCheckpoint().catch((e) => this.opts.hooks?.error?.(e, 'checkpoint')),
-        this.opts.checkpoint.everyMs,
-      );
+      // One save at a time, and stop() waits for the one under way: a query still running on the database when
+      // its owner closes it deadlocks DuckDB's connection.
+      this.checkpointTimer = setInterval(() => {
+        if (this.checkpointing) return;
+        this.checkpointing = this.saveCheckpoint()
+          .catch((e) => this.opts.hooks?.error?.(e, 'checkpoint'))
+          .finally(() => {
+            this.checkpointing = undefined;
+          });
+      }, this.opts.checkpoint.everyMs);
       this.checkpointTimer.unref();
     }
     if (this.opts.durationMs !== undefined) {
@@ -357,6 +369,8 @@ export class Pipeline {
       this.queue.close();
       await this.sender;
       if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+      await this.opts.stopping?.();
+      await this.checkpointing;
       await this.saveCheckpoint();
       await this.opts.sink.close();
     } finally {

@@ -46,3 +46,18 @@ test('a database held past the wait is refused, naming the process that holds it
   process.kill(holder.pid);
   await holder.ended;
 });
+
+test('a close while a query runs waits for it, and the database is closed after', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rdg-db-close-'));
+  const db = await openDatabase(join(dir, 'a.duckdb'));
+  // Long enough to be running on DuckDB's side when close() is called.
+  const query = db.all<{ n: bigint }>('SELECT count(*) AS n FROM range(30000000) t(i) WHERE i % 7 = 3');
+  db.close();
+  const [row] = await query;
+  assert.equal(Number(row.n), Math.floor((30000000 - 3 - 1) / 7) + 1);
+  await assert.rejects(db.run('SELECT 1'), (e) => e instanceof DatagenError && /is closed/.test(e.message));
+  // The file is free again: another open of it works at once.
+  const again = await openDatabase(join(dir, 'a.duckdb'), { lockWaitMs: 0 });
+  assert.deepEqual(await again.all('SELECT 1 AS x'), [{ x: 1 }]);
+  again.close();
+});

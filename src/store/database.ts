@@ -67,22 +67,44 @@ export async function openDatabase(path: string, opts: OpenOptions = {}): Promis
   return onConnection(path, opened, await opened.connect(), () => opened.closeSync());
 }
 
-/** A Database over one connection; `close` closes the connection, then runs `after`. */
+/**
+ * A Database over one connection; `close` closes the connection, then runs `after`. A close while a query of this
+ * Database runs waits for it to end: closing a DuckDB connection under a running query deadlocks its thread (the
+ * query's end then destroys the connection while holding its lock), and the process never exits.
+ */
 function onConnection(path: string, instance: DuckDBInstance, conn: DuckDBConnection, after?: () => void): Database {
+  let running = 0;
+  /** Set by close(): no new query; the connection closes once none runs. */
+  let closing = false;
+  const shut = () => {
+    conn.closeSync();
+    after?.();
+  };
+  const tracked = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (closing) throw new DatagenError('DB_FAILED', `database ${path} is closed`);
+    running++;
+    try {
+      return await work();
+    } finally {
+      if (--running === 0 && closing) shut();
+    }
+  };
   return {
     path,
     instance,
     conn,
-    async run(sql, params) {
-      await conn.run(sql, params);
+    run(sql, params) {
+      return tracked(async () => {
+        await conn.run(sql, params);
+      });
     },
-    async all<T>(sql: string) {
-      const reader = await conn.runAndReadAll(sql);
-      return reader.getRowObjectsJS() as T[];
+    all<T>(sql: string) {
+      return tracked(async () => (await conn.runAndReadAll(sql)).getRowObjectsJS() as T[]);
     },
     close() {
-      conn.closeSync();
-      after?.();
+      if (closing) return;
+      closing = true;
+      if (running === 0) shut();
     },
   };
 }

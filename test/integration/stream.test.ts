@@ -103,6 +103,8 @@ test('the first live day continues the history with no gap and no repeat', async
 test('kill -9 in the middle of a stream, then the same command: every event arrives, nothing else', async () => {
   const db = copyDb('killed');
   const out = join(dir, 'killed');
+  // Each batch synced to disk: at full speed the stream would otherwise end (~40,000 events in a fraction of a
+  // second) between two looks at its files.
   const args = streamArgs(db, out, [
     '--speed',
     'max',
@@ -110,6 +112,8 @@ test('kill -9 in the middle of a stream, then the same command: every event arri
     UNTIL,
     '--set',
     'pipeline.checkpoint_interval_ms=100',
+    '--set',
+    'sinks.file.fsync=true',
   ]);
   const child = spawn(process.execPath, [BIN, ...args], { stdio: 'ignore' });
   const killedAt = await new Promise<number>((resolve, reject) => {
