@@ -77,7 +77,8 @@ export class SerialisedUnits {
   private held: Unit[] = [];
   /**
    * The buffers of units fully released and sent, to be written again: a day of units is released at once, and the
-   * next day's take their buffers. No more is kept than the units added between two releases took (a day's).
+   * next day's take their buffers. No more is kept than twice what the units added since the last release took
+   * (days differ: a smaller day after a larger one would otherwise let go of the buffers the next larger one needs).
    */
   private readonly pool = new BufferPool(Number.POSITIVE_INFINITY);
   private addedBytes = 0;
