@@ -185,8 +185,7 @@ export class Pipeline {
   }
 
   private async runPump(): Promise<void> {
-    const { source, router } = this.opts;
-    this.routes = router.byNameOnly ? new Map() : null;
+    const { source } = this.opts;
     const it = source.batches(this.watermark.position, this.abort.signal);
     try {
       for (;;) {
@@ -201,10 +200,6 @@ export class Pipeline {
     void this.stop();
   }
 
-  // Without content rules the destination depends only on the source and the type: routed once per pair (looked up
-  // by the two strings, each hashed once, not by a string made of both for every event).
-  private routes: Map<string, Map<string, string>> | null = null;
-
   /**
    * Routes and queues the events of a batch; false once the stream must stop. When the queue is full and the source
    * has a batch of a higher lane waiting (a critical source beside a flood), that batch is queued first (`urgent`),
@@ -217,7 +212,6 @@ export class Pipeline {
   ): Promise<boolean> {
     const { source, router, hooks } = this.opts;
     const signal = this.abort.signal;
-    const routes = this.routes;
     for (const ev of batch) {
       if (this.pauseGate) await this.pauseGate.promise;
       if (signal.aborted) return false;
@@ -232,17 +226,12 @@ export class Pipeline {
       const env = bytes === undefined && json === undefined ? ev.envelope : undefined;
       const type = env === undefined ? (ev.type as string) : env.event_type;
       const from = ev.source ?? source.name;
-      const byType = routes?.get(from);
-      let destination = byType?.get(type);
+      let destination = router.byName(type, from);
       // Read for content rules: kept, so that it is parsed once.
       let parsed = env;
       if (destination === undefined) {
         parsed ??= ev.envelope;
         destination = router.route({ type, source: from, data: parsed });
-        if (routes) {
-          if (byType) byType.set(type, destination);
-          else routes.set(from, new Map([[type, destination]]));
-        }
       }
       const priority = ev.priority ?? this.opts.priorityOf?.(type as EventType) ?? 'normal';
       const out = new QueuedEvent(

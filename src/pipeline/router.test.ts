@@ -194,3 +194,28 @@ test('an explicit source mapping wins over the type map, content rules and patte
   ]);
   assert.equal(r.explain(rec('x', 'emergency_alert')).matched, 'source');
 });
+
+test('byName decides by source and type alone when no content rule applies, and leaves the rest to route()', () => {
+  const named = new Router({
+    sources: { kafka: 'from-kafka' },
+    map: { receipt_created: 'sales' },
+    patterns: [{ regex: '^ble_', on: 'type', destination: 'sensors' }],
+    default: 'main',
+  });
+  for (const [type, source] of [
+    ['receipt_created', 'simulator'],
+    ['ble_ping_detected', 'simulator'],
+    ['store_opened', 'simulator'],
+    ['store_opened', 'kafka'],
+  ]) {
+    const expected = named.route({ type, source, data: {} });
+    assert.equal(named.byName(type, source), expected);
+    assert.equal(named.byName(type, source), expected, 'the second time, from what was decided');
+  }
+  assert.deepEqual(
+    ['receipt_created', 'ble_ping_detected', 'store_opened'].map((t) => named.byName(t, 'simulator')),
+    ['sales', 'sensors', 'main'],
+  );
+  // With a content rule the data decides: byName cannot.
+  assert.equal(router.byName('receipt_created', 'simulator'), undefined);
+});

@@ -166,9 +166,31 @@ export class Router {
     }));
   }
 
+  /** Destinations decided by source and type (byName). */
+  private readonly named = new Map<string, Map<string, string>>();
+
   /** True when no content rule applies, so that the destination depends only on the type and the source. */
   get byNameOnly(): boolean {
     return this.contentRules.length === 0;
+  }
+
+  /**
+   * The destination of a record of `type` from `source` when no content rule applies (it depends on those two
+   * alone: decided once per pair, looked up by the two strings), else undefined: route() with the record's data.
+   */
+  byName(type: string, source: string): string | undefined {
+    if (!this.byNameOnly) return undefined;
+    let byType = this.named.get(source);
+    if (byType === undefined) {
+      byType = new Map();
+      this.named.set(source, byType);
+    }
+    let destination = byType.get(type);
+    if (destination === undefined) {
+      destination = this.route({ type, source, data: undefined });
+      byType.set(type, destination);
+    }
+    return destination;
   }
 
   /** The destination of a record. */
