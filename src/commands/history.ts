@@ -45,7 +45,9 @@ export function registerHistory(program: Command): void {
       const onSignal = () => {
         if (stop) process.exit(130);
         stop = true;
-        note('stopping after the current day (Ctrl-C again to quit at once; the last full day is kept)');
+        note(
+          'stopping after the current day (Ctrl-C again to quit at once: the days not yet committed, up to half a minute of work, are lost)',
+        );
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);

@@ -73,7 +73,9 @@ export function registerStart(program: Command): void {
       const stopGenerating = () => {
         if (stopping) process.exit(130);
         stopping = true;
-        note('stopping after the current day (Ctrl-C again to quit at once; the last full day is kept)');
+        note(
+          'stopping after the current day (Ctrl-C again to quit at once: the days not yet committed, up to half a minute of work, are lost)',
+        );
       };
       process.on('SIGINT', stopGenerating);
       process.on('SIGTERM', stopGenerating);

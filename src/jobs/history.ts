@@ -1,6 +1,7 @@
-// The history job: simulates days and stores their events in the fact tables, a day per transaction, so that a
-// stopped run loses at most the day in progress and the next run continues from the last day written. Worker threads
-// simulate while the calling thread stores (history-pipeline.ts).
+// The history job: simulates days and stores their events in the fact tables, whole days per transaction (a few,
+// up to TRANSACTION_ROWS rows or TRANSACTION_MS), so that a stopped run keeps the days done, a killed one loses at
+// most the transaction under way, and the next run continues from the last day written. Worker threads simulate
+// while the calling thread stores (history-pipeline.ts).
 
 import { availableParallelism } from 'node:os';
 import type { Config } from '../config/schema.js';
@@ -159,7 +160,7 @@ export async function runHistory(config: Config, db: Database, opts: HistoryOpti
       workers,
       snapshot: saved?.snapshot,
       shouldStop: opts.shouldStop,
-      commitDay: async (snapshot, dayEvents, day, daysDone) => {
+      commitDays: async (snapshot, txEvents, day) => {
         await saveSimState(db, key, firstDay, day + 1, snapshot);
         const range = await historyRange(db);
         const fresh = await readState(db);
@@ -167,8 +168,10 @@ export async function runHistory(config: Config, db: Database, opts: HistoryOpti
           ...(fresh ?? state),
           history_start: range ? dateOf(range.first) : null,
           history_end: range ? dateOf(range.last) : null,
-          history_events: (fresh?.history_events ?? 0) + dayEvents,
+          history_events: (fresh?.history_events ?? 0) + txEvents,
         });
+      },
+      onDay: (day, dayEvents, daysDone) => {
         events += dayEvents;
         opts.onDay?.({
           day: dateOf(day),
@@ -187,7 +190,7 @@ export async function runHistory(config: Config, db: Database, opts: HistoryOpti
     firstDay: dateOf(startDay),
     lastDay: dateOf(startDay + done - 1),
     days: done,
-    events,
+    events: r.events,
     rows: r.rows,
     workers,
     seconds: (performance.now() - started) / 1000,
