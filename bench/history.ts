@@ -11,6 +11,7 @@ import { configSchema } from '../src/config/schema.js';
 import { dayOf } from '../src/simulate/calendar.js';
 import { buildContext } from '../src/simulate/context.js';
 import { Simulator } from '../src/simulate/simulator.js';
+import { type BuiltChunk, buffersOf, FactChunkBuilder } from '../src/store/chunk-builder.js';
 import { buildWorld } from '../src/world/build.js';
 import { machine, peakRssMiB, printTable } from './machine.js';
 
@@ -42,6 +43,30 @@ if (!process.argv.includes('--store-only')) {
     seconds: s.toFixed(1),
     'events/s': Math.round(n / s),
     'events per CPU s': Math.round(n / ((used.user + used.system) / 1e6)),
+    machine: machine(),
+  });
+
+  // The fact-table chunks of the same days, built from each day's events once simulated (what a history worker
+  // does besides simulating): the row writers and the text columns' layout. Each chunk's buffers go straight back.
+  const again = new Simulator(ctx, dayOf(config.historical.start_date));
+  const builder = new FactChunkBuilder();
+  const giveBack = (c: BuiltChunk) => builder.pool.put(buffersOf(c));
+  let buildMs = 0;
+  for (let d = 0; d < days; d++) {
+    const units = again.runDay().units;
+    const from = performance.now();
+    for (const u of units) builder.add(u, giveBack);
+    builder.flush(giveBack);
+    buildMs += performance.now() - from;
+  }
+  rows.push({
+    command: cmd,
+    input: `${stores} stores x ${days} days`,
+    step: `build the fact-table chunks only (1 thread; ${builder.rows} rows, ${((buildMs * 1e6) / builder.rows).toFixed(0)} ns a row)`,
+    events: builder.events,
+    seconds: (buildMs / 1000).toFixed(1),
+    'events/s': Math.round(builder.events / (buildMs / 1000)),
+    'events per CPU s': '',
     machine: machine(),
   });
 }

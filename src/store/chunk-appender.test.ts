@@ -17,7 +17,8 @@ function ping(i: number): SimEvent {
     payload: {
       store_id: 1 + (i % 7),
       beacon_id: TEXTS[i % TEXTS.length],
-      customer_ble_id: `BLE-${i}`,
+      // ASCII only, short and long: laid out from the column's text encoded at once
+      customer_ble_id: i % 2 ? `BLE-${i}` : `BLE-${i}-with-a-longer-tail`,
       rssi: -1 - (i % 119),
       zone: TEXTS[(i * 3) % TEXTS.length],
     },

@@ -172,28 +172,67 @@ export class TextColumn extends Column {
     super.setNull(row);
     this.values[row] = '';
   }
+  /**
+   * Lays the first `rows` values out as DuckDB's string slots. The values are joined into one string and encoded in
+   * one call, which reads text that V8 keeps in pieces (ids made by concatenation) without first copying each into
+   * one piece, and runs natively; each row then only writes its slot from the encoded bytes. Value by value, a row's
+   * text cost 100-300 ns (a third of it reading ids made by concatenation), now 50-80 ns; bench/history.ts --days 6
+   * --sim-only, building the chunks of the default world, 3 alternating runs: 671 / 756 / 835 -> 578 / 570 / 670 ns
+   * a row. Text that is not all ASCII is laid out value by value.
+   */
   take(rows: number): BuiltColumn {
-    const { slots, view } = this;
+    const slots = this.slots;
     // Inline text is compared over the whole slot, so the bytes after it must be zero.
     slots.fill(0, 0, rows * 16);
+    const values = this.values;
+    const text = rows === values.length ? values.join('') : values.slice(0, rows).join('');
+    const chars = text.length;
+    if (this.heap.length < chars) this.heap = new Uint8Array(Math.max(this.heap.length * 2, chars));
+    const heap = this.heap;
+    const done = chars === 0 ? { read: 0, written: 0 } : encoder.encodeInto(text, heap);
+    const used = done.read === chars && done.written === chars ? this.slotsFromAscii(rows, heap) : this.eachValue(rows);
+    const out = used > 0 ? (this.heap.buffer as ArrayBuffer) : undefined;
+    if (out) this.heap = new Uint8Array(this.pool.get(out.byteLength));
+    this.slots = new Uint8Array(this.pool.get(CHUNK_ROWS * 16));
+    this.view = new DataView(this.slots.buffer);
+    return { data: slots.buffer as ArrayBuffer, width: 16, validity: this.takeValidity(), heap: out, heapBytes: used };
+  }
+
+  /**
+   * The slots of all-ASCII values already encoded one after another in `heap`: long values point into it. Returns
+   * the heap's bytes to keep, 0 when no value is long (the heap is then not sent).
+   */
+  private slotsFromAscii(rows: number, heap: Uint8Array): number {
+    const { slots, view, values } = this;
+    let at = 0;
+    let long = false;
+    for (let row = 0; row < rows; row++) {
+      const len = values[row].length;
+      const slot = row * 16;
+      view.setUint32(slot, len, true);
+      if (len <= INLINE_BYTES) {
+        for (let i = 0; i < len; i++) slots[slot + 4 + i] = heap[at + i];
+      } else {
+        slots[slot + 4] = heap[at];
+        slots[slot + 5] = heap[at + 1];
+        slots[slot + 6] = heap[at + 2];
+        slots[slot + 7] = heap[at + 3];
+        view.setUint32(slot + 8, at, true);
+        long = true;
+      }
+      at += len;
+    }
+    return long ? at : 0;
+  }
+
+  /** The slots of values laid out one at a time, in UTF-8; returns the heap's bytes used. */
+  private eachValue(rows: number): number {
+    const { slots, view } = this;
     let used = 0;
     for (let row = 0; row < rows; row++) {
       const s = this.values[row];
       const slot = row * 16;
       const len = s.length;
-      // Short ASCII text (codes, most ids) goes straight into its slot.
-      if (len <= INLINE_BYTES) {
-        let i = 0;
-        for (; i < len; i++) {
-          const c = s.charCodeAt(i);
-          if (c >= 0x80) break;
-          slots[slot + 4 + i] = c;
-        }
-        if (i === len) {
-          view.setUint32(slot, len, true);
-          continue;
-        }
-      }
       if (this.heap.length < used + len * 3) {
         const bigger = new Uint8Array(Math.max(this.heap.length * 2, used + len * 3));
         bigger.set(this.heap.subarray(0, used));
@@ -204,7 +243,6 @@ export class TextColumn extends Column {
       view.setUint32(slot, n, true);
       if (n <= INLINE_BYTES) {
         for (let i = 0; i < n; i++) slots[slot + 4 + i] = heap[used + i];
-        for (let i = n; i < INLINE_BYTES; i++) slots[slot + 4 + i] = 0;
       } else {
         slots[slot + 4] = heap[used];
         slots[slot + 5] = heap[used + 1];
@@ -214,11 +252,7 @@ export class TextColumn extends Column {
         used += n;
       }
     }
-    const heap = used > 0 ? (this.heap.buffer as ArrayBuffer) : undefined;
-    if (heap) this.heap = new Uint8Array(this.pool.get(heap.byteLength));
-    this.slots = new Uint8Array(this.pool.get(CHUNK_ROWS * 16));
-    this.view = new DataView(this.slots.buffer);
-    return { data: slots.buffer as ArrayBuffer, width: 16, validity: this.takeValidity(), heap, heapBytes: used };
+    return used;
   }
 }
 
