@@ -8,9 +8,10 @@ import type { BuiltChunk } from '../store/chunk-builder.js';
  * Chunks the workers together may send beyond those stored (each gets its share): enough to go on simulating while
  * a day commits (about a second), so that a worker does not wait for the commit (bench/history.ts, 6 days, 3
  * alternating runs: 172,056 events/s median with 400 against 143,455 with 64, max RSS 915 vs 928 MiB: the buffers
- * come back to the pool). Shared, because chunks in flight are memory outside the workers' heaps.
+ * come back to the pool). Shared, because chunks in flight are memory outside the workers' heaps (about 340 KB
+ * each): 240 keeps a year's peak under 1 GiB (history-pipeline.ts, YOUNG_GENERATION_MB).
  */
-export const MAX_CHUNKS_AHEAD = 400;
+export const MAX_CHUNKS_AHEAD = 240;
 /** Slot of the shared flow-control array that the main thread sets to 1 to stop the worker (threads.ts). */
 export { FLOW_STOP as STOP } from '../threads.js';
 

@@ -57,8 +57,8 @@ test('a transaction holds several whole days: the first day commits alone, then 
   const probe = await setUp({ days: 1 });
   const oneDay = await runPipelinedHistory(probe.run);
   probe.db.close();
-  // About two days' rows per transaction after the first.
-  const { db, run, days, commits, committedRows } = await setUp({ transactionRows: oneDay.rows * 2 });
+  // About three days' rows per transaction after the first (it commits before another day would take it over).
+  const { db, run, days, commits, committedRows } = await setUp({ transactionRows: Math.round(oneDay.rows * 3.5) });
   try {
     const r = await runPipelinedHistory(run);
     assert.equal(r.days, 6);

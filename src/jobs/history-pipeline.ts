@@ -43,8 +43,9 @@ export interface PipelineRun {
  * again, and writes the tables' metadata, which grows with the database. Fewer, larger commits do that less often
  * (CLI, 20 days from 2024-03-04 on the default world, 2 alternating runs: a day per transaction, about 1 M rows,
  * 309,851 / 298,969 events/s, 107-111 s of CPU, file 485 MB; 5 M rows 444,722 / 401,640, 74-81 s, 466 MB; 8 M rows
- * 391,563 / 377,031). Memory does not grow with it: the tables that take a row group or more are written out as
- * their row groups fill, and only the others' rows wait for the commit.
+ * 391,563 / 377,031). A transaction commits when another day like its last would take it over: it holds at most
+ * this many rows, or one day's. Committing needs memory for the rows of the tables that took less than a row group
+ * (the others are written out as their row groups fill), which this bounds.
  */
 export const TRANSACTION_ROWS = 5_000_000;
 /**
@@ -59,9 +60,12 @@ export const TRANSACTION_MS = 30_000;
  * default young generation for workers they are copied from scavenge to scavenge (measured 35% slower than 64 MB).
  * Since the snapshot is saved in pieces (sim-state.ts) the history's RSS has room for more: bench/history.ts, 6
  * days, 3 alternating runs: 192 MB 259,825 events/s (max RSS 942 MiB), 96 MB 222,996 (880 MiB); earlier, 8 days:
- * 96 MB 214,975 (885 MiB), 64 MB 206,940 (854 MiB), 48 MB 198,305 (843 MiB).
+ * 96 MB 214,975 (885 MiB), 64 MB 206,940 (854 MiB), 48 MB 198,305 (843 MiB). Since days commit a few at a time
+ * the history has speed to spare and its peak comes with the year's largest days, in late December: a year of the
+ * default world (`retail-datagen history --days 365`, one run each) peaked at 1,018 MiB with 192 MB and 400 chunks
+ * ahead (527,018 events/s), 1,004 MiB with 160 MB and 300, 954 MiB with 128 MB and 240 (471,700, a slower hour).
  */
-const YOUNG_GENERATION_MB = 192;
+const YOUNG_GENERATION_MB = 128;
 
 type Reply = Exclude<WorkerMessage, { type: 'error' }>;
 
@@ -147,10 +151,10 @@ export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: num
   let open = false;
   let openedAt = 0;
   try {
-    // The transaction's days: events and rows not yet committed, and the snapshot after the last.
+    // The transaction's days: events and rows not yet committed, and the parts' snapshots after the last.
     let txEvents = 0;
     let txRows = 0;
-    let snapshot = '';
+    let snapshots: string[] = [];
     let day = 0;
     while (done < run.days && !(done === 0 && run.shouldStop?.())) {
       if (!open) {
@@ -158,8 +162,9 @@ export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: num
         open = true;
         openedAt = performance.now();
       }
-      const snapshots: string[] = [];
+      snapshots = [];
       let dayEvents = 0;
+      let dayRows = 0;
       // The chunks of the parts are appended as they come, whichever part sent them (the tables' row order is
       // not part of the history: exports and replays order by time and id), so that no worker waits for
       // another's day to be stored. The chunks of a part's next day wait until all parts have sent this one.
@@ -174,7 +179,7 @@ export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: num
           if (m.type === 'day') {
             snapshots[i] = m.snapshot;
             dayEvents += m.events;
-            txRows += m.rows;
+            dayRows += m.rows;
             day = m.day;
             active.delete(i);
             continue;
@@ -185,17 +190,19 @@ export async function runPipelinedHistory(run: PipelineRun): Promise<{ days: num
         if (idle) await Promise.race([...active].map((i) => threads[i].arrival()));
       }
       appender.flush();
-      snapshot =
-        snapshots.length === 1
-          ? snapshots[0]
-          : JSON.stringify(Simulator.mergeSnapshots(snapshots.map((s) => JSON.parse(s) as SimSnapshot)));
       done++;
       txEvents += dayEvents;
+      txRows += dayRows;
       run.onDay?.(day, dayEvents, done);
       const stop = run.shouldStop?.() ?? false;
-      const commit =
-        done === 1 || done === run.days || stop || txRows >= maxRows || performance.now() - openedAt >= maxMs;
+      // Another day like this one would take the transaction over its rows: commit now.
+      const full = txRows + dayRows > maxRows || performance.now() - openedAt >= maxMs;
+      const commit = done === 1 || done === run.days || stop || full;
       if (commit) {
+        const snapshot =
+          snapshots.length === 1
+            ? snapshots[0]
+            : JSON.stringify(Simulator.mergeSnapshots(snapshots.map((s) => JSON.parse(s) as SimSnapshot)));
         await run.commitDays(snapshot, txEvents, day);
         await db.run('COMMIT');
         open = false;

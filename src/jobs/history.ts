@@ -17,8 +17,9 @@ import { runPipelinedHistory } from './history-pipeline.js';
  * DuckDB's memory limit during the history, in MB. DuckDB keeps its buffers up to the limit; the history needs
  * little of them (8 days, 2 alternating runs: 128 MB 292,932 and 280,415 events/s, max RSS 820 and 804 MiB;
  * 192 MB 282,866 and 286,491 events/s, 930 and 887 MiB; 20 days continuing a year's history: 128 MB 960 MiB,
- * 96 MB 925, 64 MB 926 at the same speed). A day is committed in one transaction, whose commit needs more with
- * more stores: 1,000 stores failed to commit a day within 96 MB and did within 128; 300 stores did within 96.
+ * 96 MB 925, 64 MB 926 at the same speed). A transaction holds up to TRANSACTION_ROWS rows or one day, whose
+ * commit needs more with more stores: 1,000 stores failed to commit a day within 96 MB and did within 128; 300
+ * stores did within 96.
  */
 export function historyDbMemoryMb(stores: number): number {
   return Math.max(96, Math.ceil(32 + stores / 8));
