@@ -199,27 +199,35 @@ export class TextColumn extends Column {
   }
 
   /**
+   * Writes the slot at `slot` for text of `len` bytes found at `at` in `heap`: inline when short, else its first 4
+   * bytes and its offset. Returns true when the slot points into the heap.
+   */
+  private writeSlot(slot: number, heap: Uint8Array, at: number, len: number): boolean {
+    const slots = this.slots;
+    this.view.setUint32(slot, len, true);
+    if (len <= INLINE_BYTES) {
+      for (let i = 0; i < len; i++) slots[slot + 4 + i] = heap[at + i];
+      return false;
+    }
+    slots[slot + 4] = heap[at];
+    slots[slot + 5] = heap[at + 1];
+    slots[slot + 6] = heap[at + 2];
+    slots[slot + 7] = heap[at + 3];
+    this.view.setUint32(slot + 8, at, true);
+    return true;
+  }
+
+  /**
    * The slots of all-ASCII values already encoded one after another in `heap`: long values point into it. Returns
    * the heap's bytes to keep, 0 when no value is long (the heap is then not sent).
    */
   private slotsFromAscii(rows: number, heap: Uint8Array): number {
-    const { slots, view, values } = this;
+    const values = this.values;
     let at = 0;
     let long = false;
     for (let row = 0; row < rows; row++) {
       const len = values[row].length;
-      const slot = row * 16;
-      view.setUint32(slot, len, true);
-      if (len <= INLINE_BYTES) {
-        for (let i = 0; i < len; i++) slots[slot + 4 + i] = heap[at + i];
-      } else {
-        slots[slot + 4] = heap[at];
-        slots[slot + 5] = heap[at + 1];
-        slots[slot + 6] = heap[at + 2];
-        slots[slot + 7] = heap[at + 3];
-        view.setUint32(slot + 8, at, true);
-        long = true;
-      }
+      if (this.writeSlot(row * 16, heap, at, len)) long = true;
       at += len;
     }
     return long ? at : 0;
@@ -227,30 +235,17 @@ export class TextColumn extends Column {
 
   /** The slots of values laid out one at a time, in UTF-8; returns the heap's bytes used. */
   private eachValue(rows: number): number {
-    const { slots, view } = this;
     let used = 0;
     for (let row = 0; row < rows; row++) {
       const s = this.values[row];
-      const slot = row * 16;
       const len = s.length;
       if (this.heap.length < used + len * 3) {
         const bigger = new Uint8Array(Math.max(this.heap.length * 2, used + len * 3));
         bigger.set(this.heap.subarray(0, used));
         this.heap = bigger;
       }
-      const heap = this.heap;
-      const n = encodeInto(s, heap, used);
-      view.setUint32(slot, n, true);
-      if (n <= INLINE_BYTES) {
-        for (let i = 0; i < n; i++) slots[slot + 4 + i] = heap[used + i];
-      } else {
-        slots[slot + 4] = heap[used];
-        slots[slot + 5] = heap[used + 1];
-        slots[slot + 6] = heap[used + 2];
-        slots[slot + 7] = heap[used + 3];
-        view.setUint32(slot + 8, used, true);
-        used += n;
-      }
+      const n = encodeInto(s, this.heap, used);
+      if (this.writeSlot(row * 16, this.heap, used, n)) used += n;
     }
     return used;
   }
